@@ -1,0 +1,100 @@
+/**
+ * The source-neutral description of one catalog asset. Every source produces it, every target consumes it,
+ * and the three change hashes are computed over it. Only plain JSON values, so it hashes and serialises
+ * the same everywhere; optional fields are omitted rather than set to undefined.
+ */
+export type AssetKind =
+  | 'table'
+  | 'view'
+  | 'remote-table'
+  | 'analytic-model'
+  | 'dimension'
+  | 'fact'
+  | 'text'
+  | 'hierarchy';
+
+/** A source type as the source system spells it, e.g. `{ name: 'cds.String', length: 10 }`. */
+export interface SourceType {
+  name: string;
+  length?: number;
+  precision?: number;
+  scale?: number;
+  srid?: number;
+}
+
+export type SemanticValue = string | number | boolean;
+
+export interface Column {
+  name: string;
+  type: SourceType;
+  nullable: boolean;
+  key: boolean;
+  label?: string;
+  description?: string;
+  /** `@Semantics.*` and similar per-column semantics, keyed without the leading `@`, e.g. `Semantics.currencyCode`. */
+  semantics?: Record<string, SemanticValue>;
+}
+
+export interface Association {
+  name: string;
+  /** Technical name of the target entity. */
+  target: string;
+  cardinality?: { min?: number; max?: number | '*' };
+  /** The join, as flat `left = right` strings, in source order. */
+  on?: string[];
+  /** Foreign-key element names of a managed association. */
+  keys?: string[];
+}
+
+export interface Constraints {
+  primaryKey: string[];
+  associations: Association[];
+}
+
+export interface Measure {
+  name: string;
+  aggregation?: string;
+  measureType?: string;
+}
+
+export interface Hierarchy {
+  name: string;
+  kind: 'leveled' | 'parent-child' | 'other';
+  levels?: string[];
+  parent?: string;
+  child?: string;
+  label?: string;
+}
+
+export interface BusinessContext {
+  tags: string[];
+  /** Column names (or association names) that act as dimensions. */
+  dimensions: string[];
+  measures: Measure[];
+  hierarchies: Hierarchy[];
+  certification?: string;
+  modelingPattern?: string;
+}
+
+export interface Asset {
+  /** Stable id: `<space>/<technicalName>`. */
+  id: string;
+  space: string;
+  technicalName: string;
+  kind: AssetKind;
+  businessName?: string;
+  description?: string;
+  owner?: string;
+  columns: Column[];
+  constraints: Constraints;
+  businessContext: BusinessContext;
+  customProperties: Record<string, string>;
+}
+
+export function assetId(space: string, technicalName: string): string {
+  return `${space}/${technicalName}`;
+}
+
+export function emptyBusinessContext(): BusinessContext {
+  return { tags: [], dimensions: [], measures: [], hierarchies: [] };
+}

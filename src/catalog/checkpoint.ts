@@ -1,0 +1,32 @@
+import type { AssetKind } from './asset.ts';
+import type { AssetHashes } from './hashes.ts';
+
+/** What the last confirmed write of one asset left behind. */
+export interface CheckpointEntry {
+  assetId: string;
+  assetType: AssetKind;
+  sourceSystem: string;
+  /** ISO-8601 UTC time of the last confirmed sync. */
+  lastSyncAt: string;
+  hashes: AssetHashes;
+  /** Incremented on every confirmed write of this asset. */
+  syncVersion: number;
+  target: { database: string; table: string; version?: string };
+  /** Change validator from the source (ETag, metadata ETag), if it gives one. */
+  validator?: string;
+  /** Set when the deletion policy deprecated the table instead of deleting it. */
+  deprecatedAt?: string;
+  customProperties: Record<string, string>;
+}
+
+/**
+ * The checkpoint store as the engine sees it. Writes are staged in memory and made durable by flush();
+ * an implementation may flush by itself in batches.
+ */
+export interface CheckpointStore {
+  get(assetId: string): CheckpointEntry | undefined;
+  all(): CheckpointEntry[];
+  put(entry: CheckpointEntry): Promise<void>;
+  remove(assetId: string): Promise<void>;
+  flush(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import type { Asset } from './asset.ts';
+import type { Traffic } from './traffic.ts';
+
+export interface AssetFailure {
+  assetId: string;
+  error: string;
+}
+
+export interface AssetWarning {
+  assetId: string;
+  message: string;
+}
+
+/** One asset as the source delivered it in this run. */
+export type ExtractedItem =
+  | {
+      state: 'extracted';
+      asset: Asset;
+      /** A change validator the source can send back next time (ETag, metadata ETag). */
+      validator?: string;
+      /** Which definition format the asset was built from, e.g. `csn` or `edmx`. */
+      definitionFormat?: string;
+    }
+  | {
+      /** The source proved the asset unchanged (e.g. HTTP 304) without downloading its definition. */
+      state: 'not-modified';
+      assetId: string;
+      validator?: string;
+    };
+
+export interface SpaceExtract {
+  space: string;
+  /**
+   * True only when the listing of the space completed without error. Absence from an incomplete
+   * listing never means deletion.
+   */
+  complete: boolean;
+  incompleteReason?: string;
+  items: ExtractedItem[];
+  /** Assets that were listed but could not be read; they are neither synced nor deleted. */
+  failures: AssetFailure[];
+  warnings: AssetWarning[];
+}
+
+export interface KnownAsset {
+  validator?: string;
+}
+
+export interface ExtractOptions {
+  /** What the checkpoint knows of each asset id, so a source can ask "changed since?" cheaply. */
+  known: ReadonlyMap<string, KnownAsset>;
+  signal?: AbortSignal;
+}
+
+export interface Source {
+  /** Config type, e.g. `csn-files`, `datasphere`. */
+  readonly type: string;
+  /** Source system name; names the checkpoint file (`<system>_checkpoints.json`). */
+  readonly system: string;
+  listSpaces(): Promise<string[]>;
+  extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract>;
+  traffic(): Traffic;
+}

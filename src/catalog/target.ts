@@ -1,0 +1,70 @@
+import type { Asset } from './asset.ts';
+import type { AssetHashes, Facet } from './hashes.ts';
+import type { Traffic } from './traffic.ts';
+
+export interface TableRef {
+  database: string;
+  table: string;
+}
+
+/** A table as the target holds it, reduced to what the engine decides with. */
+export interface TargetTable {
+  ref: TableRef;
+  /** Target version (Glue VersionId, the file target's counter). */
+  version?: string;
+  /** The job named by the ownership marker; undefined when the table carries none (not ours). */
+  owner?: string;
+  /** The asset id and hashes the table was last written from by this tool, read back from its parameters. */
+  assetId?: string;
+  hashes?: AssetHashes;
+  deprecatedAt?: string;
+}
+
+export type WriteStrategy = 'full' | 'delta' | 'metadata-only';
+
+export interface WriteRequest {
+  asset: Asset;
+  ref: TableRef;
+  strategy: WriteStrategy;
+  /** Every facet that differs from the checkpoint; a delta or metadata-only write covers exactly these. */
+  facets: Facet[];
+  hashes: AssetHashes;
+  /** True when the target does not hold the table yet. */
+  create: boolean;
+  /** The target version recorded at our last write; a different current version means drift. */
+  expectedVersion?: string;
+}
+
+export interface WriteResult {
+  ref: TableRef;
+  version?: string;
+  /** Truncations and other adjustments the target's rules forced on this write. */
+  warnings: string[];
+}
+
+export interface DeleteOutcome {
+  ref: TableRef;
+  ok: boolean;
+  /** The table was already gone; counts as success. */
+  alreadyGone?: boolean;
+  error?: string;
+}
+
+export interface Target {
+  /** Config type, e.g. `file`, `glue`. */
+  readonly type: string;
+  /** Where an asset lands under this target's naming rules. */
+  resolve(asset: Asset): TableRef;
+  /** The database an entire space maps to. */
+  databaseFor(space: string): string;
+  /** Current state of the given databases, read in bulk. Missing databases read as empty. */
+  readState(databases: string[]): Promise<TargetTable[]>;
+  write(request: WriteRequest): Promise<WriteResult>;
+  /** Marks an owned table deprecated (deletion policy `deprecate`). */
+  deprecate(ref: TableRef, at: string): Promise<WriteResult>;
+  delete(refs: TableRef[]): Promise<DeleteOutcome[]>;
+  /** Bytes a full write of this asset would send: the baseline of the savings figure. */
+  fullWriteBytes(asset: Asset, ref: TableRef, hashes: AssetHashes): number;
+  traffic(): Traffic;
+  close?(): Promise<void>;
+}

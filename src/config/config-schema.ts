@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration. Every key has a default, so `{}` plus a source and a target is a valid file;
+ * config.example.json documents each key with its default.
+ */
+const csnFilesSource = z.strictObject({
+  type: z.literal('csn-files'),
+  /** Folder of Datasphere CSN export files (*.json), read recursively. */
+  path: z.string().min(1),
+  /** Space the exported objects belong to, unless a definition names its own (`@DataWarehouse.space.name`). */
+  space: z.string().min(1),
+});
+
+const datasphereSource = z.strictObject({
+  type: z.literal('datasphere'),
+  tenantUrl: z.url(),
+  tokenUrl: z.url(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  spaces: z.array(z.string().min(1)).default([]),
+  catalogPrefix: z.string().default('/api/v1/datasphere/consumption/catalog'),
+  include: z.array(z.string()).default([]),
+  exclude: z.array(z.string()).default([]),
+  concurrency: z.number().int().min(1).max(32).default(4),
+  pageSize: z.number().int().min(1).max(1000).default(100),
+  timeoutMs: z.number().int().min(100).default(30_000),
+  maxRetries: z.number().int().min(0).max(10).default(4),
+});
+
+const fileTarget = z.strictObject({
+  type: z.literal('file'),
+  /** Folder the Glue-shaped catalog is written to: one folder per database, one JSON file per table. */
+  path: z.string().min(1),
+  databasePrefix: z.string().default('ds_'),
+});
+
+const glueTarget = z.strictObject({
+  type: z.literal('glue'),
+  region: z.string().min(1).default('us-east-1'),
+  endpoint: z.url().optional(),
+  catalogId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+  databasePrefix: z.string().default('ds_'),
+  databaseDescription: z.string().max(2048).optional(),
+  databaseParameters: z.record(z.string(), z.string()).default({}),
+  skipArchive: z.boolean().default(true),
+  maxConcurrency: z.number().int().min(1).max(64).default(8),
+  maxAttempts: z.number().int().min(1).max(20).default(6),
+});
+
+export const configSchema = z.strictObject({
+  job: z
+    .strictObject({
+      /** Written into every table this job creates; tables without this marker are never updated or deleted. */
+      name: z
+        .string()
+        .min(1)
+        .max(100)
+        .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -')
+        .default('catalog-sync'),
+    })
+    .prefault({}),
+  source: z.discriminatedUnion('type', [csnFilesSource, datasphereSource]),
+  target: z.discriminatedUnion('type', [fileTarget, glueTarget]),
+  checkpoints: z
+    .strictObject({
+      dir: z.string().min(1).default('checkpoints'),
+      /** Confirmed entries are made durable after this many writes (and at the end, and on SIGINT/SIGTERM). */
+      flushEvery: z.number().int().min(1).default(25),
+      backups: z
+        .strictObject({
+          keep: z.number().int().min(1).default(20),
+          maxAgeDays: z.number().min(0).default(30),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  change: z
+    .strictObject({
+      /** Asset fields left out of every hash, as dotted paths (e.g. `owner`, `columns.description`). */
+      ignoreFields: z.array(z.string()).default([]),
+      /** Trim and collapse runs of whitespace in text before hashing. */
+      normalizeWhitespace: z.boolean().default(true),
+      /** When false, text is compared case-insensitively. */
+      caseSensitive: z.boolean().default(true),
+    })
+    .prefault({}),
+  mapping: z
+    .strictObject({
+      file: z.string().default('mappings/datasphere-to-glue.json'),
+      /** Glue type for a source type the mapping table does not know (a warning is counted). */
+      fallbackType: z.string().default('string'),
+      /** Glue type for decimals without precision (cds.Decimal, DecimalFloat, hana.SMALLDECIMAL). */
+      defaultDecimal: z.string().regex(/^decimal\(\d+,\d+\)$/).default('decimal(38,10)'),
+      /** Prefix of the table Parameters that carry business context. */
+      parameterPrefix: z.string().min(1).default('datasphere.'),
+    })
+    .prefault({}),
+  deletion: z
+    .strictObject({
+      policy: z.enum(['delete', 'deprecate', 'log']).default('delete'),
+      /** A run that would delete more than this many tables stops before deleting any (unless --force). */
+      maxCount: z.number().int().min(0).default(50),
+      /** ... or more than this percent of the tables this job owns in the target. */
+      maxPercent: z.number().min(0).max(100).default(25),
+    })
+    .prefault({}),
+  conflicts: z
+    .strictObject({
+      policy: z.enum(['source-wins', 'target-wins', 'fail']).default('source-wins'),
+    })
+    .prefault({}),
+  sync: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(64).default(4),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+  history: z
+    .strictObject({
+      /** Run summaries are appended here, one JSON object per line. */
+      file: z.string().default('checkpoints/run-history.jsonl'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type CsnFilesSourceConfig = z.infer<typeof csnFilesSource>;
+export type DatasphereSourceConfig = z.infer<typeof datasphereSource>;
+export type FileTargetConfig = z.infer<typeof fileTarget>;
+export type GlueTargetConfig = z.infer<typeof glueTarget>;
+export type ChangeOptions = Config['change'];
+export type MappingOptions = Config['mapping'];

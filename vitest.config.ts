@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // The suite spawns the CLI and a moto server; two cores are all a machine here has.
+    maxWorkers: 2,
+  },
+});
