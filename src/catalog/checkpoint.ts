@@ -16,6 +16,8 @@ export interface CheckpointEntry {
   validator?: string;
   /** Set when the deletion policy deprecated the table instead of deleting it. */
   deprecatedAt?: string;
+  /** Bytes a full write of this asset sends; lets the savings figure count assets the source skipped (304). */
+  fullWriteBytes?: number;
   customProperties: Record<string, string>;
 }
 

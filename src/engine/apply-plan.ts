@@ -1,0 +1,194 @@
+import pLimit from 'p-limit';
+import type { CheckpointEntry, CheckpointStore } from '../catalog/checkpoint.ts';
+import type { AssetFailure, AssetWarning } from '../catalog/source.ts';
+import type { Target, TableRef } from '../catalog/target.ts';
+import type { AssetChange } from '../change/change-set.ts';
+import type { EngineLogger } from './engine-logger.ts';
+import type { SafetyGuard } from './safety-guard.ts';
+import type { PlannedAction } from './sync-plan.ts';
+import { refKey } from './sync-plan.ts';
+
+export interface ApplyDeps {
+  target: Target;
+  checkpoints: CheckpointStore;
+  guard: SafetyGuard;
+  sourceSystem: string;
+  concurrency: number;
+  now: () => Date;
+  logger: EngineLogger;
+  signal?: AbortSignal;
+  /** Called once per finished action, for progress display. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ApplyResult {
+  /** Tables written or recorded in this run, with the hashes they should now carry. */
+  confirmed: { change: AssetChange; ref: TableRef }[];
+  failed: AssetFailure[];
+  warnings: AssetWarning[];
+  /** Whether an abort signal stopped the run before every action was applied. */
+  interrupted: boolean;
+}
+
+/**
+ * Applies a plan. A checkpoint entry changes only after the target confirmed the write, so an
+ * interrupted run leaves the checkpoint describing exactly what is in the target, and the next run
+ * resumes from there. Failures are per asset: one table's error never stops the others.
+ */
+export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDeps): Promise<ApplyResult> {
+  const result: ApplyResult = { confirmed: [], failed: [], warnings: [], interrupted: false };
+  const limit = pLimit(deps.concurrency);
+  const total = actions.length;
+  let done = 0;
+  const finished = () => deps.onProgress?.(++done, total);
+
+  const deletions = actions.filter((a) => a.kind === 'delete');
+  const singles = actions.filter((a) => a.kind !== 'delete');
+
+  await Promise.all(
+    singles.map((action) =>
+      limit(async () => {
+        if (deps.signal?.aborted) {
+          result.interrupted = true;
+          return;
+        }
+        try {
+          await applyOne(action, deps, result);
+        } catch (error) {
+          result.failed.push({ assetId: action.change.assetId, error: describe(error) });
+          deps.logger.error({ assetId: action.change.assetId, err: describe(error) }, 'write failed');
+        } finally {
+          finished();
+        }
+      }),
+    ),
+  );
+
+  if (deletions.length > 0 && !deps.signal?.aborted) {
+    await applyDeletions(deletions, deps, result);
+    for (let i = 0; i < deletions.length; i++) finished();
+  } else if (deletions.length > 0) {
+    result.interrupted = true;
+  }
+  return result;
+}
+
+async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
+  const { change } = action;
+  switch (action.kind) {
+    case 'write': {
+      if (!deps.guard.permits(action)) return;
+      const asset = change.asset;
+      if (!asset) throw new Error('no definition to write');
+      const written = await deps.target.write({
+        asset,
+        ref: action.ref,
+        strategy: action.strategy,
+        facets: action.facets,
+        hashes: change.hashes,
+        create: action.create,
+        ...(change.previous?.target.version !== undefined ? { expectedVersion: change.previous.target.version } : {}),
+      });
+      for (const message of written.warnings) result.warnings.push({ assetId: change.assetId, message });
+      const fullWriteBytes = deps.target.fullWriteBytes(asset, action.ref, change.hashes);
+      await deps.checkpoints.put(entryAfterWrite(change, action.ref, written.version, deps, fullWriteBytes));
+      result.confirmed.push({ change, ref: action.ref });
+      return;
+    }
+    case 'record': {
+      if (!deps.guard.permits(action)) return;
+      const fullWriteBytes = change.asset ? deps.target.fullWriteBytes(change.asset, action.ref, change.hashes) : undefined;
+      await deps.checkpoints.put(entryAfterWrite(change, action.ref, action.version, deps, fullWriteBytes));
+      result.confirmed.push({ change, ref: action.ref });
+      return;
+    }
+    case 'skip': {
+      // An unchanged asset whose validator moved (or that has none yet) still updates its checkpoint,
+      // so the next run can ask the source "not modified?" with the new validator.
+      const previous = change.previous;
+      if (previous && change.validator !== undefined && change.validator !== previous.validator && !deps.guard.dryRun) {
+        await deps.checkpoints.put({ ...previous, validator: change.validator });
+      }
+      return;
+    }
+    case 'deprecate': {
+      if (!deps.guard.permits(action)) return;
+      const at = deps.now().toISOString();
+      const written = await deps.target.deprecate(action.ref, at);
+      const previous = change.previous as CheckpointEntry;
+      await deps.checkpoints.put({
+        ...previous,
+        deprecatedAt: at,
+        target: { ...previous.target, ...(written.version !== undefined ? { version: written.version } : {}) },
+      });
+      return;
+    }
+    case 'forget': {
+      if (!deps.guard.permits(action)) return;
+      await deps.checkpoints.remove(change.assetId);
+      return;
+    }
+    case 'log-deletion':
+      deps.logger.warn({ assetId: change.assetId, table: refKey(action.ref) }, 'asset removed from the source; table kept (deletion.policy = log)');
+      return;
+    case 'blocked':
+      result.failed.push({ assetId: change.assetId, error: action.reason });
+      return;
+    case 'conflict':
+      result.warnings.push({ assetId: change.assetId, message: action.reason });
+      return;
+    case 'delete':
+      return; // batched in applyDeletions
+  }
+}
+
+async function applyDeletions(actions: PlannedAction[], deps: ApplyDeps, result: ApplyResult): Promise<void> {
+  const permitted = actions.filter((a) => deps.guard.permits(a));
+  if (permitted.length === 0) return;
+  const byRef = new Map(permitted.map((a) => [refKey(a.ref as TableRef), a]));
+  let outcomes;
+  try {
+    outcomes = await deps.target.delete(permitted.map((a) => a.ref as TableRef));
+  } catch (error) {
+    for (const a of permitted) result.failed.push({ assetId: a.change.assetId, error: describe(error) });
+    return;
+  }
+  for (const outcome of outcomes) {
+    const action = byRef.get(refKey(outcome.ref));
+    if (!action) continue;
+    if (outcome.ok) await deps.checkpoints.remove(action.change.assetId);
+    else result.failed.push({ assetId: action.change.assetId, error: outcome.error ?? 'delete failed' });
+  }
+}
+
+function entryAfterWrite(
+  change: AssetChange,
+  ref: TableRef,
+  version: string | undefined,
+  deps: ApplyDeps,
+  fullWriteBytes: number | undefined,
+): CheckpointEntry {
+  const previous = change.previous;
+  const entry: CheckpointEntry = {
+    // Keep fields a newer version of this tool may have written.
+    ...previous,
+    assetId: change.assetId,
+    assetType: change.assetKind,
+    sourceSystem: deps.sourceSystem,
+    lastSyncAt: deps.now().toISOString(),
+    hashes: change.hashes,
+    syncVersion: (previous?.syncVersion ?? 0) + 1,
+    target: { database: ref.database, table: ref.table, ...(version !== undefined ? { version } : {}) },
+    customProperties: change.asset?.customProperties ?? previous?.customProperties ?? {},
+  };
+  delete entry.deprecatedAt;
+  if (change.validator !== undefined) entry.validator = change.validator;
+  else delete entry.validator;
+  if (fullWriteBytes !== undefined) entry.fullWriteBytes = fullWriteBytes;
+  return entry;
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

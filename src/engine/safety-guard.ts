@@ -1,0 +1,73 @@
+import type { PlannedAction, SyncPlan } from './sync-plan.ts';
+import { GuardError } from './engine-errors.ts';
+
+export interface GuardOptions {
+  dryRun: boolean;
+  force: boolean;
+  maxDeleteCount: number;
+  maxDeletePercent: number;
+}
+
+export interface GuardInput {
+  plan: SyncPlan;
+  /** Spaces whose complete listing came back empty while the checkpoint knows assets there. */
+  emptySpaces: readonly string[];
+}
+
+const DESTRUCTIVE: ReadonlySet<PlannedAction['kind']> = new Set(['delete', 'deprecate']);
+
+/**
+ * The one gate every change to the target passes. Before anything is applied, `check` measures the
+ * whole plan's destructive part against the limits and stops the run (GuardError) before a single
+ * deletion; during apply, `permits` is asked for every write and deletion, which is how dry-run is
+ * enforced in exactly one place. Ownership is decided by the planner and re-checked by the targets.
+ */
+export class SafetyGuard {
+  private prevented = 0;
+
+  constructor(private readonly options: GuardOptions) {}
+
+  get dryRun(): boolean {
+    return this.options.dryRun;
+  }
+
+  /** Actions a dry-run held back: a dry-run still counts what it would have done. */
+  get heldBack(): number {
+    return this.prevented;
+  }
+
+  check({ plan, emptySpaces }: GuardInput): void {
+    if (this.options.force) return;
+    const destructive = plan.actions.filter((a) => DESTRUCTIVE.has(a.kind)).length;
+    if (emptySpaces.length > 0 && destructive > 0) {
+      throw new GuardError(
+        `the source listed no assets in ${emptySpaces.join(', ')} where the checkpoint has some; ` +
+          'refusing to delete their tables (rerun with --force if the space really is empty)',
+        { emptySpaces: [...emptySpaces], deletions: destructive },
+      );
+    }
+    if (destructive > this.options.maxDeleteCount) {
+      throw new GuardError(
+        `the plan deletes ${destructive} tables, more than deletion.maxCount (${this.options.maxDeleteCount}); nothing was deleted (use --force to override)`,
+        { deletions: destructive, maxCount: this.options.maxDeleteCount },
+      );
+    }
+    const percent = plan.ownedTables > 0 ? (destructive / plan.ownedTables) * 100 : 0;
+    if (destructive > 0 && percent > this.options.maxDeletePercent) {
+      throw new GuardError(
+        `the plan deletes ${destructive} of ${plan.ownedTables} owned tables (${percent.toFixed(1)} %), more than deletion.maxPercent (${this.options.maxDeletePercent} %); nothing was deleted (use --force to override)`,
+        { deletions: destructive, ownedTables: plan.ownedTables, percent, maxPercent: this.options.maxDeletePercent },
+      );
+    }
+  }
+
+  /** Whether an action may touch the target now. False in a dry-run, where it is counted instead. */
+  permits(action: PlannedAction): boolean {
+    if (action.kind === 'blocked' || action.kind === 'conflict' || action.kind === 'skip') return false;
+    if (this.options.dryRun) {
+      this.prevented += 1;
+      return false;
+    }
+    return true;
+  }
+}
