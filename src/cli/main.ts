@@ -1,1 +1,32 @@
-console.log('catalog-sync: under construction');
+import { Command, CommanderError } from 'commander';
+import { registerCheckpointCommands } from './commands/checkpoints-command.ts';
+import { registerSyncCommands } from './commands/sync-command.ts';
+import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import type { ExitCodeValue } from './exit-codes.ts';
+
+/** Builds the command tree; commands are thin and report their exit code through setExit. */
+export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
+  const program = new Command('catalog-sync')
+    .description('Keep the AWS Glue Data Catalog in step with SAP Datasphere (incremental, checkpointed).')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError();
+  registerSyncCommands(program, setExit);
+  registerCheckpointCommands(program, setExit);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: ExitCodeValue = ExitCode.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.fatal;
+    process.stderr.write(`catalog-sync: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodeFor(error);
+  }
+}

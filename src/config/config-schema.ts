@@ -87,7 +87,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   mapping: z
     .strictObject({
-      file: z.string().default('mappings/datasphere-to-glue.json'),
+      /** Type table and naming rules; the shipped mappings/datasphere-to-glue.json when not set. */
+      file: z.string().optional(),
       /** Glue type for a source type the mapping table does not know (a warning is counted). */
       fallbackType: z.string().default('string'),
       /** Glue type for decimals without precision (cds.Decimal, DecimalFloat, hana.SMALLDECIMAL). */

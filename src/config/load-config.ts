@@ -62,7 +62,7 @@ function resolvePaths(config: Config, base: string): Config {
     source: config.source.type === 'csn-files' ? { ...config.source, path: at(config.source.path) } : config.source,
     target: config.target.type === 'file' ? { ...config.target, path: at(config.target.path) } : config.target,
     checkpoints: { ...config.checkpoints, dir: at(config.checkpoints.dir) },
-    mapping: { ...config.mapping, file: at(config.mapping.file) },
+    mapping: config.mapping.file === undefined ? config.mapping : { ...config.mapping, file: at(config.mapping.file) },
     history: { ...config.history, file: at(config.history.file) },
   };
 }

@@ -72,7 +72,7 @@ export function descriptionOf(node: CsnNode): string | undefined {
  * is kept because it is the only lineage an analytic-model column carries.
  */
 const SEMANTIC_PREFIXES = ['@Semantics.', '@ObjectModel.text.', '@ObjectModel.foreignKey.', '@ObjectModel.hierarchy.'];
-const SEMANTIC_KEYS = new Set(['@Analytics.navigationAttributeRef', '@ObjectModel.text', '@ObjectModel.foreignKey']);
+const SEMANTIC_KEYS = new Set(['@Analytics.navigationAttributeRef', '@Semantics', '@ObjectModel.text', '@ObjectModel.foreignKey']);
 /** A navigation path reads as one dotted path, not as a list. */
 const PATH_KEYS = new Set(['@Analytics.navigationAttributeRef']);
 

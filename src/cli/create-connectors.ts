@@ -1,0 +1,28 @@
+import type { Source } from '../catalog/source.ts';
+import type { Target } from '../catalog/target.ts';
+import type { Config } from '../config/config-schema.ts';
+import { CsnFilesSource } from '../connectors/csn-files/csn-files-source.ts';
+import { FileTarget } from '../connectors/file/file-target.ts';
+import { loadMapping } from '../mapping/load-mapping.ts';
+
+/** The one place that knows which connector serves which `type`. */
+export function createSource(config: Config): Source {
+  const source = config.source;
+  switch (source.type) {
+    case 'csn-files':
+      return new CsnFilesSource({ path: source.path, space: source.space });
+    case 'datasphere':
+      throw new Error('source.type "datasphere" is not available in this build yet');
+  }
+}
+
+export async function createTarget(config: Config): Promise<Target> {
+  const mapping = await loadMapping(config.mapping);
+  const target = config.target;
+  switch (target.type) {
+    case 'file':
+      return new FileTarget({ path: target.path, databasePrefix: target.databasePrefix, job: config.job.name, mapping });
+    case 'glue':
+      throw new Error('target.type "glue" is not available in this build yet');
+  }
+}

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { CheckpointStore } from '../catalog/checkpoint.ts';
+import type { Source } from '../catalog/source.ts';
+import type { Target } from '../catalog/target.ts';
+import type { Config } from '../config/config-schema.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { openCheckpointStore } from '../state/file-checkpoint-store.ts';
+import { acquireLock } from '../state/lock-file.ts';
+import { createLogger } from './create-logger.ts';
+import { createSource, createTarget } from './create-connectors.ts';
+
+export interface RunFlags {
+  config: string;
+  logLevel?: string;
+}
+
+export interface OpenRun {
+  config: Config;
+  logger: Logger;
+  source: Source;
+  target: Target;
+  checkpoints: CheckpointStore;
+  /** Aborted on the first SIGINT/SIGTERM: the engine stops starting new writes and the run winds down cleanly. */
+  signal: AbortSignal;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything one run needs, wired from the config: logger, connectors, checkpoint store and (for runs
+ * that write) the checkpoint lock. close() flushes, releases and unhooks in the right order.
+ */
+export async function openRun(flags: RunFlags, options: { lock: boolean }): Promise<OpenRun> {
+  const { config, secrets } = await loadConfig(flags.config);
+  const logger = createLogger({ level: flags.logLevel ?? config.logging.level, secrets });
+  const source = createSource(config);
+  const target = await createTarget(config);
+  const lockPath = path.join(config.checkpoints.dir, `${source.system}_checkpoints.lock`);
+  const lock = options.lock ? await acquireLock(lockPath, { onWarning: (m) => logger.warn(m) }) : undefined;
+  let checkpoints: CheckpointStore;
+  try {
+    checkpoints = await openCheckpointStore({
+      dir: config.checkpoints.dir,
+      sourceSystem: source.system,
+      flushEvery: config.checkpoints.flushEvery,
+      backups: config.checkpoints.backups,
+      onWarning: (m) => logger.warn(m),
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) {
+      logger.warn({ signal }, 'stopping: finishing writes in flight, then saving the checkpoint (send again to stop at once)');
+      controller.abort();
+      return;
+    }
+    // Second signal: make the confirmed entries durable and leave now.
+    void checkpoints.flush().finally(async () => {
+      await lock?.release();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  return {
+    config,
+    logger,
+    source,
+    target,
+    checkpoints,
+    signal: controller.signal,
+    async close() {
+      try {
+        await checkpoints.flush();
+        await target.close?.();
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await lock?.release();
+        logger.flush();
+      }
+    },
+  };
+}

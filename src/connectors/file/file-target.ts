@@ -1,0 +1,266 @@
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Asset } from '../../catalog/asset.ts';
+import type { AssetHashes } from '../../catalog/hashes.ts';
+import type { DeleteOutcome, TableRef, Target, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
+import { emptyTraffic, recordCall } from '../../catalog/traffic.ts';
+import type { Traffic } from '../../catalog/traffic.ts';
+import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
+import type { BuildContext } from '../../mapping/build-table-input.ts';
+import { deprecateTableInput } from '../../mapping/deprecate-table-input.ts';
+import type { GlueDatabaseInput, GlueTable, GlueTableInput } from '../../mapping/glue-table.ts';
+import type { Mapping } from '../../mapping/load-mapping.ts';
+import { mergeTableInput } from '../../mapping/merge-table-input.ts';
+import { isOwnedBy, readTargetTable, tableOwner } from '../../mapping/read-target-table.ts';
+import { OWNER_KEY } from '../../mapping/table-parameters.ts';
+import { databaseName, resolveTableRef } from '../../mapping/table-naming.ts';
+import { atomicWriteFile } from './atomic-write-file.ts';
+import {
+  ConcurrentModificationError,
+  CorruptTableFileError,
+  NotOwnedError,
+  TableNotFoundError,
+} from './file-target-errors.ts';
+import {
+  assertStorableDatabase,
+  assertStorableRef,
+  DATABASE_FILE,
+  isTableFile,
+  parseTableFile,
+  readTableFile,
+  tableFileName,
+  tablePath,
+} from './table-files.ts';
+
+export interface FileTargetOptions {
+  /** Root folder: `<path>/<database>/<table>.json` and `<path>/<database>/_database.json`. */
+  path: string;
+  databasePrefix: string;
+  /** Job name: the ownership marker written into, and required on, every table we change. */
+  job: string;
+  mapping: Mapping;
+  now?: () => Date;
+}
+
+/** Glue answers GetTables in pages of at most 100 tables; the traffic figures follow suit. */
+const PAGE_SIZE = 100;
+/** Files read at once, well below the usual open-file limit. */
+const READ_BATCH = 64;
+
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
+const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
+
+/**
+ * A Glue catalog on disk: each table file holds exactly the table Glue would hold after the same requests
+ * (TableInput fields plus DatabaseName, VersionId "1", "2", … and times). Traffic is counted in Glue request
+ * terms (operation names, pages of 100, compact JSON bodies) so the figures compare with the Glue target's.
+ */
+export class FileTarget implements Target {
+  readonly type = 'file';
+  readonly #options: FileTargetOptions;
+  readonly #now: () => Date;
+  /** Tables as last read or written, for databases read by readState. */
+  readonly #tables = new Map<string, GlueTable>();
+  readonly #loaded = new Set<string>();
+  readonly #databases = new Map<string, Promise<void>>();
+  readonly #traffic: Traffic = emptyTraffic();
+
+  constructor(options: FileTargetOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  resolve(asset: Asset): TableRef {
+    return resolveTableRef(asset, { databasePrefix: this.#options.databasePrefix });
+  }
+
+  databaseFor(space: string): string {
+    return databaseName(space, this.#options.databasePrefix);
+  }
+
+  async readState(databases: string[]): Promise<TargetTable[]> {
+    const out: TargetTable[] = [];
+    for (const database of [...new Set(databases)].sort()) {
+      assertStorableDatabase(database);
+      for (const key of [...this.#tables.keys()]) if (key.startsWith(`${database}/`)) this.#tables.delete(key);
+      this.#loaded.add(database);
+      const tables = await this.#readDatabase(database);
+      for (let page = 0; page < Math.max(1, Math.ceil(tables.length / PAGE_SIZE)); page += 1) {
+        const list = tables.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+        const sent = jsonBytes({ DatabaseName: database });
+        recordCall(this.#traffic, 'GetTables', sent, jsonBytes({ TableList: list }), false);
+      }
+      for (const table of tables) {
+        this.#tables.set(keyOf({ database, table: table.Name }), table);
+        out.push(readTargetTable(table));
+      }
+    }
+    return out;
+  }
+
+  async write(request: WriteRequest): Promise<WriteResult> {
+    const { ref } = request;
+    assertStorableRef(ref);
+    const current = await this.#current(ref);
+    const warnings: string[] = [];
+    if (current && !isOwnedBy(current, this.#options.job)) {
+      throw new NotOwnedError(ref, 'update', tableOwner(current), this.#options.job);
+    }
+    if (current && request.create) warnings.push(`${keyOf(ref)} already existed with our marker; updated it`);
+    if (!current && !request.create) warnings.push(`${keyOf(ref)} was missing; created it`);
+    const built = buildTableInput(request.asset, this.#buildContext(request.hashes, ref));
+    warnings.push(...built.warnings);
+    const input = mergeTableInput(current, built.input, request.strategy, request.facets, {
+      parameterPrefix: this.#options.mapping.options.parameterPrefix,
+    });
+    const version = await this.#store(ref, input, current);
+    return { ref, version, warnings };
+  }
+
+  async deprecate(ref: TableRef, at: string): Promise<WriteResult> {
+    assertStorableRef(ref);
+    const current = await this.#current(ref);
+    if (!current) throw new TableNotFoundError(ref);
+    if (!isOwnedBy(current, this.#options.job)) {
+      throw new NotOwnedError(ref, 'deprecate', tableOwner(current), this.#options.job);
+    }
+    const version = await this.#store(ref, deprecateTableInput(current, at), current);
+    return { ref, version, warnings: [] };
+  }
+
+  async delete(refs: TableRef[]): Promise<DeleteOutcome[]> {
+    const outcomes: DeleteOutcome[] = [];
+    for (const ref of refs) {
+      try {
+        assertStorableRef(ref);
+        const found = await readTableFile(this.#options.path, ref);
+        if (!this.#loaded.has(ref.database)) this.#countGetTable(ref, found?.table);
+        if (!found) {
+          outcomes.push({ ref, ok: true, alreadyGone: true });
+          continue;
+        }
+        if (!isOwnedBy(found.table, this.#options.job)) {
+          const error = new NotOwnedError(ref, 'delete', tableOwner(found.table), this.#options.job);
+          outcomes.push({ ref, ok: false, error: error.message });
+          continue;
+        }
+        const gone = await rm(tablePath(this.#options.path, ref)).then(
+          () => false,
+          (error: NodeJS.ErrnoException) => {
+            if (error.code === 'ENOENT') return true;
+            throw error;
+          },
+        );
+        this.#tables.delete(keyOf(ref));
+        recordCall(this.#traffic, 'DeleteTable', jsonBytes({ DatabaseName: ref.database, Name: ref.table }), 0, true);
+        outcomes.push(gone ? { ref, ok: true, alreadyGone: true } : { ref, ok: true });
+      } catch (error) {
+        outcomes.push({ ref, ok: false, error: (error as Error).message });
+      }
+    }
+    return outcomes;
+  }
+
+  fullWriteBytes(asset: Asset, ref: TableRef, hashes: AssetHashes): number {
+    return createTableRequestBytes(ref, buildTableInput(asset, this.#buildContext(hashes, ref)).input);
+  }
+
+  traffic(): Traffic {
+    return structuredClone(this.#traffic);
+  }
+
+  #buildContext(hashes: AssetHashes, ref: TableRef): BuildContext {
+    const { job, databasePrefix, mapping } = this.#options;
+    return { job, hashes, databasePrefix, mapping, ref };
+  }
+
+  async #readDatabase(database: string): Promise<GlueTable[]> {
+    const folder = join(this.#options.path, database);
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    if (names.includes(DATABASE_FILE)) this.#databases.set(database, Promise.resolve());
+    const files = names.filter(isTableFile).sort();
+    const tables: GlueTable[] = [];
+    for (let i = 0; i < files.length; i += READ_BATCH) {
+      const batch = files.slice(i, i + READ_BATCH).map(async (name) => {
+        const file = join(folder, name);
+        const table = parseTableFile(await readFile(file, 'utf8'), file, database);
+        if (tableFileName(table.Name) !== name) {
+          throw new CorruptTableFileError(file, `holds table ${table.Name}, whose file is ${tableFileName(table.Name)}`);
+        }
+        return table;
+      });
+      tables.push(...(await Promise.all(batch)));
+    }
+    return tables;
+  }
+
+  /**
+   * The table a write merges onto. For a database read by readState that is the table read then, and the file
+   * on disk must still be that version: the check Glue makes with UpdateTable's VersionId. Otherwise the
+   * table is fetched, as the Glue target would with GetTable.
+   */
+  async #current(ref: TableRef): Promise<GlueTable | undefined> {
+    const onDisk = (await readTableFile(this.#options.path, ref))?.table;
+    if (!this.#loaded.has(ref.database)) {
+      this.#countGetTable(ref, onDisk);
+      return onDisk;
+    }
+    const known = this.#tables.get(keyOf(ref));
+    if ((known === undefined) !== (onDisk === undefined) || known?.VersionId !== onDisk?.VersionId) {
+      throw new ConcurrentModificationError(ref, known?.VersionId, onDisk?.VersionId);
+    }
+    return onDisk;
+  }
+
+  #countGetTable(ref: TableRef, table: GlueTable | undefined): void {
+    const received = table ? jsonBytes({ Table: table }) : 0;
+    recordCall(this.#traffic, 'GetTable', jsonBytes({ DatabaseName: ref.database, Name: ref.table }), received, false);
+  }
+
+  async #store(ref: TableRef, input: GlueTableInput, current: GlueTable | undefined): Promise<string> {
+    await this.#ensureDatabase(ref.database);
+    const now = this.#now().toISOString();
+    const version = current ? String((Number.parseInt(current.VersionId ?? '0', 10) || 0) + 1) : '1';
+    const table: GlueTable = {
+      DatabaseName: ref.database,
+      ...input,
+      VersionId: version,
+      CreateTime: current?.CreateTime ?? now,
+      UpdateTime: now,
+    };
+    await atomicWriteFile(tablePath(this.#options.path, ref), `${JSON.stringify(table, null, 2)}\n`);
+    const body = current
+      ? { DatabaseName: ref.database, TableInput: input, VersionId: current.VersionId }
+      : { DatabaseName: ref.database, TableInput: input };
+    recordCall(this.#traffic, current ? 'UpdateTable' : 'CreateTable', jsonBytes(body), 0, true);
+    this.#tables.set(keyOf(ref), table);
+    return version;
+  }
+
+  /** CreateDatabase before the first table goes in; concurrent writers share one attempt. */
+  #ensureDatabase(database: string): Promise<void> {
+    let ready = this.#databases.get(database);
+    if (!ready) {
+      ready = this.#createDatabase(database);
+      ready.catch(() => this.#databases.delete(database));
+      this.#databases.set(database, ready);
+    }
+    return ready;
+  }
+
+  async #createDatabase(database: string): Promise<void> {
+    const folder = join(this.#options.path, database);
+    await mkdir(folder, { recursive: true });
+    const file = join(folder, DATABASE_FILE);
+    if (await stat(file).then(() => true, () => false)) return;
+    const input: GlueDatabaseInput = { Name: database, Parameters: { [OWNER_KEY]: this.#options.job } };
+    await atomicWriteFile(file, `${JSON.stringify({ ...input, CreateTime: this.#now().toISOString() }, null, 2)}\n`);
+    recordCall(this.#traffic, 'CreateDatabase', jsonBytes({ DatabaseInput: input }), 0, true);
+  }
+}

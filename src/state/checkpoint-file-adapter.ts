@@ -1,0 +1,106 @@
+import fs from 'node:fs/promises';
+
+import type { Adapter } from 'lowdb';
+
+import { copyFileAtomic, removeStaleTempFiles, writeFileAtomic } from './atomic-write.ts';
+import { createBackup, findNewestValidBackup, pruneBackups, scanBackups } from './backups.ts';
+import type { BackupRetention } from './backups.ts';
+import { checkpointChunks, readCheckpointFile, snapshotCheckpoint } from './checkpoint-file.ts';
+import type { CheckpointDocument } from './checkpoint-file.ts';
+import type { CheckpointPaths } from './checkpoint-paths.ts';
+import { CHECKPOINT_FORMAT_VERSION } from './checkpoint-schema.ts';
+import { keepCorruptAside } from './restore-backup.ts';
+import { CheckpointCorruptError, CheckpointVersionError } from './state-errors.ts';
+
+export interface CheckpointFileAdapterOptions {
+  paths: CheckpointPaths;
+  backups: BackupRetention;
+  onWarning: (message: string) => void;
+  now: () => Date;
+}
+
+/**
+ * The lowdb adapter of one checkpoint file. lowdb's own JSONFile adapter writes atomically but knows nothing of
+ * checksums, backups or recovery, so this one does the whole job:
+ *
+ * - read(): the file, fully validated; when it is corrupt, the newest valid backup takes its place (put back on
+ *   disk at once, so an otherwise unchanged run still leaves a good file) and the damaged one is kept aside.
+ * - write(): backup of the previous file, atomic replace, retention.
+ */
+export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
+  readonly #options: CheckpointFileAdapterOptions;
+  /** Whether the file on disk is one we verified or wrote, so its backup needs no re-validation when pruning. */
+  #diskVerified = false;
+
+  constructor(options: CheckpointFileAdapterOptions) {
+    this.#options = options;
+  }
+
+  async read(): Promise<CheckpointDocument | null> {
+    const { paths, onWarning } = this.#options;
+    await removeStaleTempFiles(paths.dir, `${paths.baseName}.json`);
+    const result = await readCheckpointFile(paths.file, paths.sourceSystem);
+    if (!result.exists) {
+      // A missing file is a first run. Backups without a file hint at a lost file instead — say so, but go on:
+      // the target's own ownership parameters let a run re-record rather than re-write what is already there.
+      const backups = await scanBackups(paths);
+      if (backups.length > 0) {
+        onWarning(
+          `checkpoint file ${paths.file} does not exist but ${backups.length} backup(s) do (newest ` +
+            `${backups[0]!.fileName}); starting from an empty checkpoint — ` +
+            'if the file was lost, stop and restore a backup',
+        );
+      }
+      return null;
+    }
+    if (result.ok) {
+      this.#diskVerified = true;
+      return result.document;
+    }
+    if (result.unsupportedVersion !== undefined) {
+      throw new CheckpointVersionError(paths.file, result.unsupportedVersion, CHECKPOINT_FORMAT_VERSION);
+    }
+
+    const reason = result.problems[0] ?? 'invalid';
+    const found = await findNewestValidBackup(paths);
+    if (!found.backup || !found.document) {
+      throw new CheckpointCorruptError(
+        paths.file,
+        reason,
+        result.problems,
+        found.invalid.map((b) => b.path),
+      );
+    }
+    const aside = await keepCorruptAside(paths, this.#options.now());
+    await copyFileAtomic(found.backup.path, paths.file);
+    this.#diskVerified = true;
+    const more = result.problems.length > 1 ? ` (+${result.problems.length - 1} more problem(s))` : '';
+    onWarning(
+      `checkpoint file ${paths.file} is corrupt: ${reason}${more}. Kept it as ${aside} and restored backup ` +
+        `${found.backup.fileName} (${found.document.entries.size} entries, written ${found.document.updatedAt}); ` +
+        `assets synced after that backup will be compared against older hashes and re-recorded`,
+    );
+    return found.document;
+  }
+
+  async write(document: CheckpointDocument): Promise<void> {
+    const { paths, backups, onWarning } = this.#options;
+    const now = this.#options.now();
+    // Taken before the first await: this is what gets written, whatever put() calls arrive meanwhile.
+    const snapshot = snapshotCheckpoint(document, now);
+
+    await fs.mkdir(paths.dir, { recursive: true });
+    const backup = await createBackup(paths, now);
+    await writeFileAtomic(paths.file, checkpointChunks(snapshot));
+    const knownValid = this.#diskVerified ? backup?.path : undefined;
+    this.#diskVerified = true;
+    document.updatedAt = now.toISOString();
+
+    try {
+      await pruneBackups(paths, backups, now, knownValid === undefined ? {} : { knownValid });
+    } catch (error) {
+      // The new state is durable; a backup we could not delete is not worth failing the sync for.
+      onWarning(`could not prune backups in ${paths.backupDir}: ${(error as Error).message}`);
+    }
+  }
+}
