@@ -22,7 +22,7 @@ describe('FileCheckpointStore', () => {
     const { store } = await openStore(dir);
     const entries = [
       makeEntry(1),
-      makeEntry(2, { validator: 'W/"etag-2"', deprecatedAt: '2026-11-23T08:00:00.000Z' }),
+      makeEntry(2, { validator: 'W/"etag-2"', deprecatedAt: '2026-11-23T08:00:00.000Z', fullWriteBytes: 4096 }),
       makeEntry(3, { target: { database: 'ds_x', table: 't3' }, customProperties: { b: '2', a: '1', '10': 'x' } }),
     ];
     for (const entry of entries) await store.put(entry);
@@ -223,6 +223,7 @@ describe('FileCheckpointStore', () => {
     await expect(store.put(bad)).rejects.toThrow(/syncVersion/);
     await expect(store.put(makeEntry(2, { lastSyncAt: 'yesterday' }))).rejects.toThrow(/lastSyncAt/);
     await expect(store.put(makeEntry(3, { sourceSystem: 'glue' }))).rejects.toThrow(/source system/);
+    await expect(store.put(makeEntry(4, { fullWriteBytes: -1 }))).rejects.toThrow(/fullWriteBytes/);
     expect(store.all()).toEqual([]);
     await expect(fs.access(store.paths.file)).rejects.toThrow();
   });
