@@ -1,10 +1,10 @@
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { CheckpointStore } from '../catalog/checkpoint.ts';
 import type { Source } from '../catalog/source.ts';
 import type { Target } from '../catalog/target.ts';
 import type { Config } from '../config/config-schema.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { checkpointPaths } from '../state/checkpoint-paths.ts';
 import { openCheckpointStore } from '../state/file-checkpoint-store.ts';
 import { acquireLock } from '../state/lock-file.ts';
 import { createLogger } from './create-logger.ts';
@@ -35,7 +35,7 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
   const logger = createLogger({ level: flags.logLevel ?? config.logging.level, secrets });
   const source = createSource(config);
   const target = await createTarget(config);
-  const lockPath = path.join(config.checkpoints.dir, `${source.system}_checkpoints.lock`);
+  const lockPath = checkpointPaths(config.checkpoints.dir, source.system).lock;
   const lock = options.lock ? await acquireLock(lockPath, { onWarning: (m) => logger.warn(m) }) : undefined;
   let checkpoints: CheckpointStore;
   try {

@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import type { CheckpointEntry } from '../../catalog/checkpoint.ts';
 import { loadConfig } from '../../config/load-config.ts';
+import { listBackups } from '../../state/backups.ts';
+import { checkpointPaths } from '../../state/checkpoint-paths.ts';
 import { openCheckpointStore } from '../../state/file-checkpoint-store.ts';
+import { acquireLock } from '../../state/lock-file.ts';
+import { restoreBackup } from '../../state/restore-backup.ts';
+import { validateCheckpointFile } from '../../state/validate-checkpoint-file.ts';
 import { createSource } from '../create-connectors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
@@ -12,13 +17,18 @@ interface Flags {
   space?: string;
 }
 
-async function openStore(flags: Flags) {
+async function locate(flags: Flags) {
   const { config } = await loadConfig(flags.config);
-  const source = createSource(config);
+  const { system } = createSource(config);
+  return { config, system, paths: checkpointPaths(config.checkpoints.dir, system) };
+}
+
+async function openStore(flags: Flags) {
+  const { config, system } = await locate(flags);
   const warnings: string[] = [];
   const store = await openCheckpointStore({
     dir: config.checkpoints.dir,
-    sourceSystem: source.system,
+    sourceSystem: system,
     flushEvery: config.checkpoints.flushEvery,
     backups: config.checkpoints.backups,
     onWarning: (m) => warnings.push(m),
@@ -68,6 +78,50 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
         return;
       }
       process.stdout.write(JSON.stringify(entry, null, 2) + '\n');
+      setExit(ExitCode.ok);
+    });
+
+  group
+    .command('validate')
+    .description('check the checkpoint file: checksum and every entry; exit 0 = valid, 1 = problems')
+    .option('-c, --config <file>', 'configuration file', 'config.json')
+    .action(async (flags: Flags) => {
+      const { paths, system } = await locate(flags);
+      const report = await validateCheckpointFile(paths.file, { sourceSystem: system });
+      if (!report.exists) process.stdout.write(`${paths.file}: no checkpoint yet\n`);
+      else process.stdout.write(`${paths.file}: ${report.ok ? 'valid' : 'INVALID'}, ${report.entryCount} entries\n`);
+      for (const problem of report.problems) process.stdout.write(`  - ${problem}\n`);
+      setExit(report.ok || !report.exists ? ExitCode.ok : ExitCode.fatal);
+    });
+
+  group
+    .command('backups')
+    .description('the backups of the checkpoint, newest first, with their validity')
+    .option('-c, --config <file>', 'configuration file', 'config.json')
+    .action(async (flags: Flags) => {
+      const { config, system } = await locate(flags);
+      const backups = await listBackups(config.checkpoints.dir, system);
+      for (const b of backups) {
+        process.stdout.write(`${b.fileName}  ${b.valid ? 'valid  ' : 'INVALID'}  ${String(b.entryCount).padStart(6)} entries  ${b.updatedAt ?? ''}\n`);
+      }
+      process.stdout.write(`${backups.length} backups\n`);
+      setExit(ExitCode.ok);
+    });
+
+  group
+    .command('restore [backup]')
+    .description('replace the checkpoint with a backup (file name, or "latest" valid one); the current file is backed up first')
+    .option('-c, --config <file>', 'configuration file', 'config.json')
+    .action(async (backup: string | undefined, flags: Flags) => {
+      const { config, system, paths } = await locate(flags);
+      // Restoring under a running sync would be overwritten by its next flush: take the same lock.
+      const lock = await acquireLock(paths.lock);
+      try {
+        const result = await restoreBackup({ dir: config.checkpoints.dir, sourceSystem: system, backup: backup ?? 'latest' });
+        process.stdout.write(`restored ${result.entryCount} entries from ${result.restoredFrom}\n`);
+      } finally {
+        await lock.release();
+      }
       setExit(ExitCode.ok);
     });
 }
