@@ -43,6 +43,7 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
       dir: config.checkpoints.dir,
       sourceSystem: source.system,
       flushEvery: config.checkpoints.flushEvery,
+      flushIntervalMs: config.checkpoints.flushIntervalMs,
       backups: config.checkpoints.backups,
       onWarning: (m) => logger.warn(m),
     });

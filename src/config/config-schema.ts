@@ -67,6 +67,8 @@ export const configSchema = z.strictObject({
       dir: z.string().min(1).default('checkpoints'),
       /** Confirmed entries are made durable after this many writes (and at the end, and on SIGINT/SIGTERM). */
       flushEvery: z.number().int().min(1).default(25),
+      /** ... but no sooner than this after the previous flush (each flush rewrites the whole file). */
+      flushIntervalMs: z.number().int().min(0).default(1000),
       backups: z
         .strictObject({
           keep: z.number().int().min(1).default(20),

@@ -246,3 +246,31 @@ describe('FileCheckpointStore', () => {
     expect(reopened.get(makeEntry(0).assetId)).toEqual(makeEntry(0));
   });
 });
+
+describe('FileCheckpointStore flush spacing', () => {
+  test('with flushIntervalMs, waits for the interval before flushing by itself, and flush() still writes at once', async (t) => {
+    const { openCheckpointStore } = await import('../../src/state/file-checkpoint-store.ts');
+    const dir = await tempDir(t);
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const store = await openCheckpointStore({
+      dir,
+      sourceSystem: 'datasphere',
+      flushEvery: 1,
+      flushIntervalMs: 1000,
+      backups: { keep: 5, maxAgeDays: 0 },
+      now: () => new Date(clock),
+    });
+    const onDisk = async () => Object.keys((await readJson(store.paths.file)).entries as object).length;
+    await store.put(makeEntry(1)); // first flush: no previous write to space from
+    expect(await onDisk()).toBe(1);
+    clock += 500;
+    await store.put(makeEntry(2));
+    expect(await onDisk()).toBe(1);
+    clock += 600;
+    await store.put(makeEntry(3));
+    expect(await onDisk()).toBe(3);
+    await store.put(makeEntry(4));
+    await store.flush();
+    expect(await onDisk()).toBe(4);
+  });
+});

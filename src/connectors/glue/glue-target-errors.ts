@@ -1,0 +1,77 @@
+import type { TableRef } from '../../catalog/target.ts';
+
+function show(ref: TableRef): string {
+  return `${ref.database}.${ref.table}`;
+}
+
+/** The table exists but carries no ownership marker for this job: we never change or remove it. */
+export class NotOwnedError extends Error {
+  override readonly name = 'NotOwnedError';
+  constructor(
+    readonly ref: TableRef,
+    readonly action: 'update' | 'deprecate' | 'delete',
+    readonly owner: string | undefined,
+    readonly job: string,
+  ) {
+    const whose = owner === undefined ? 'carries no ownership marker' : `is owned by job "${owner}"`;
+    super(`refusing to ${action} ${show(ref)}: it ${whose} (catalog_sync.owner), and this is job "${job}"`);
+  }
+}
+
+/**
+ * UpdateTable was refused twice with ConcurrentModificationException: someone else keeps writing the table. We
+ * re-read and re-applied once; a second refusal is reported rather than fought over, and the next run retries.
+ */
+export class GlueConflictError extends Error {
+  override readonly name = 'GlueConflictError';
+  constructor(readonly ref: TableRef) {
+    super(
+      `conflict: ${show(ref)} was changed by another writer while we updated it, twice in a row ` +
+        '(ConcurrentModificationException after a re-read); not written, the next run retries',
+    );
+  }
+}
+
+export class TableNotFoundError extends Error {
+  override readonly name = 'TableNotFoundError';
+  constructor(readonly ref: TableRef) {
+    super(`table ${show(ref)} does not exist`);
+  }
+}
+
+/** A database or table name Glue would store differently (case) or reject (length, control characters). */
+export class InvalidGlueNameError extends Error {
+  override readonly name = 'InvalidGlueNameError';
+}
+
+/**
+ * A Glue call that failed for good: after the SDK's retries, or with an error that is not retried. The message
+ * names the operation, the table and the attempts, so a failed-asset entry in the summary says what happened.
+ */
+export class GlueCallError extends Error {
+  override readonly name = 'GlueCallError';
+  constructor(
+    readonly operation: string,
+    readonly target: string,
+    readonly code: string,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    super(`${operation} ${target} failed${tries}: ${code}: ${detail}`, { cause });
+  }
+}
+
+/** The AWS error code (`EntityNotFoundException`, `ThrottlingException`, …) of a thrown SDK error. */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** How many HTTP attempts the SDK made for the call that threw `error` (1 when it does not say). */
+export function awsAttempts(error: unknown): number {
+  const metadata = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata;
+  return typeof metadata?.attempts === 'number' ? metadata.attempts : 1;
+}

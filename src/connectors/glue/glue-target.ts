@@ -1,0 +1,216 @@
+import type { Asset } from '../../catalog/asset.ts';
+import type { AssetHashes } from '../../catalog/hashes.ts';
+import type { DeleteOutcome, TableRef, Target, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
+import { emptyTraffic } from '../../catalog/traffic.ts';
+import type { Traffic } from '../../catalog/traffic.ts';
+import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
+import type { BuildContext } from '../../mapping/build-table-input.ts';
+import { deprecateTableInput } from '../../mapping/deprecate-table-input.ts';
+import type { GlueTable, GlueTableInput } from '../../mapping/glue-table.ts';
+import type { Mapping } from '../../mapping/load-mapping.ts';
+import { mergeTableInput } from '../../mapping/merge-table-input.ts';
+import { isOwnedBy, readTargetTable, tableOwner } from '../../mapping/read-target-table.ts';
+import { databaseName, resolveTableRef } from '../../mapping/table-naming.ts';
+import { createGlueClient } from './create-glue-client.ts';
+import type { GlueClientOptions } from './create-glue-client.ts';
+import { deleteOwnedTables } from './delete-owned-tables.ts';
+import { enforceTableLimits, assertGlueName, assertGlueRef } from './enforce-glue-limits.ts';
+import { GlueCatalogApi } from './glue-catalog-api.ts';
+import { GlueDatabases } from './glue-databases.ts';
+import { GlueConflictError, NotOwnedError, TableNotFoundError } from './glue-target-errors.ts';
+
+export interface GlueTargetOptions extends GlueClientOptions {
+  /** The Data Catalog to write to (an AWS account id); the caller's account when not set. */
+  catalogId?: string;
+  databasePrefix: string;
+  /** Description of each database we create; `{space}` is replaced by the space name. */
+  databaseDescription?: string;
+  /** Parameters of each database we create, besides the ownership marker and the space. */
+  databaseParameters?: Record<string, string>;
+  /** UpdateTable without archiving the previous version (Glue keeps at most 100,000 versions per table). */
+  skipArchive: boolean;
+  /** Glue requests in flight at once, across everything this target does. */
+  maxConcurrency: number;
+  /** Job name: the ownership marker written into, and required on, every table we change. */
+  job: string;
+  mapping: Mapping;
+}
+
+const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
+
+/**
+ * The AWS Glue Data Catalog as a target. It sends exactly the TableInput the file target stores (built and merged
+ * by mapping/), and differs only where Glue does: state comes from paged GetTables, once per database per
+ * readState; writes are CreateTable or UpdateTable at the VersionId we read (optimistic concurrency, one re-read
+ * and re-apply on ConcurrentModificationException); deletions go out as BatchDeleteTable. Every request is
+ * counted by SDK middleware, retries included.
+ *
+ * Glue's CreateTable and UpdateTable answer without the new VersionId, so each successful write is followed by a
+ * GetTable: the checkpoint must hold the version our write produced, or the next run could not tell our change
+ * from someone else's (drift).
+ */
+export class GlueTarget implements Target {
+  readonly type = 'glue';
+  readonly #options: GlueTargetOptions;
+  readonly #api: GlueCatalogApi;
+  readonly #databases: GlueDatabases;
+  readonly #traffic: Traffic = emptyTraffic();
+  /** Tables as last read or written, for databases read by readState. */
+  readonly #tables = new Map<string, GlueTable>();
+  readonly #loaded = new Set<string>();
+
+  constructor(options: GlueTargetOptions) {
+    this.#options = options;
+    this.#api = new GlueCatalogApi(createGlueClient(options, this.#traffic), {
+      maxConcurrency: options.maxConcurrency,
+      ...(options.catalogId !== undefined ? { catalogId: options.catalogId } : {}),
+    });
+    this.#databases = new GlueDatabases(this.#api, {
+      job: options.job,
+      parameterPrefix: options.mapping.options.parameterPrefix,
+      ...(options.databaseDescription !== undefined ? { description: options.databaseDescription } : {}),
+      parameters: options.databaseParameters ?? {},
+    });
+  }
+
+  resolve(asset: Asset): TableRef {
+    return resolveTableRef(asset, { databasePrefix: this.#options.databasePrefix });
+  }
+
+  databaseFor(space: string): string {
+    return databaseName(space, this.#options.databasePrefix);
+  }
+
+  async readState(databases: string[]): Promise<TargetTable[]> {
+    const names = [...new Set(databases)].sort();
+    for (const name of names) assertGlueName(name, 'database name');
+    const read = await Promise.all(names.map(async (name) => [name, await this.#api.getTables(name)] as const));
+    const out: TargetTable[] = [];
+    for (const [database, tables] of read) {
+      this.#remember(database, tables);
+      const sorted = [...(tables ?? [])].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+      out.push(...sorted.map(readTargetTable));
+    }
+    return out;
+  }
+
+  async write(request: WriteRequest): Promise<WriteResult> {
+    const { ref, asset } = request;
+    assertGlueRef(ref);
+    const built = buildTableInput(asset, this.#buildContext(request.hashes, ref));
+    const warnings = [...built.warnings];
+    const current = await this.#current(ref);
+    if (current && request.create) warnings.push(`${keyOf(ref)} already existed with our marker; updated it`);
+    if (!current && !request.create) warnings.push(`${keyOf(ref)} was missing; created it`);
+    const parameterPrefix = this.#options.mapping.options.parameterPrefix;
+    const version = await this.#put(ref, current, 'update', warnings, asset.space, (table) =>
+      mergeTableInput(table, built.input, request.strategy, request.facets, { parameterPrefix }),
+    );
+    return { ref, ...(version !== undefined ? { version } : {}), warnings };
+  }
+
+  async deprecate(ref: TableRef, at: string): Promise<WriteResult> {
+    assertGlueRef(ref);
+    const current = await this.#current(ref);
+    if (!current) throw new TableNotFoundError(ref);
+    const warnings: string[] = [];
+    const version = await this.#put(ref, current, 'deprecate', warnings, undefined, (table) => {
+      if (!table) throw new TableNotFoundError(ref);
+      return deprecateTableInput(table, at);
+    });
+    return { ref, ...(version !== undefined ? { version } : {}), warnings };
+  }
+
+  async delete(refs: TableRef[]): Promise<DeleteOutcome[]> {
+    return deleteOwnedTables(this.#api, refs, {
+      job: this.#options.job,
+      // The ownership check reads what Glue holds now, not what readState saw before the writes; the fresh
+      // listing also refreshes our cache.
+      readDatabase: async (database) => {
+        const tables = await this.#api.getTables(database);
+        this.#remember(database, tables);
+        return tables;
+      },
+      onDeleted: (ref) => this.#tables.delete(keyOf(ref)),
+    });
+  }
+
+  fullWriteBytes(asset: Asset, ref: TableRef, hashes: AssetHashes): number {
+    return createTableRequestBytes(ref, buildTableInput(asset, this.#buildContext(hashes, ref)).input);
+  }
+
+  traffic(): Traffic {
+    return structuredClone(this.#traffic);
+  }
+
+  async close(): Promise<void> {
+    this.#api.destroy();
+  }
+
+  #buildContext(hashes: AssetHashes, ref: TableRef): BuildContext {
+    const { job, databasePrefix, mapping } = this.#options;
+    return { job, hashes, databasePrefix, mapping, ref };
+  }
+
+  #remember(database: string, tables: GlueTable[] | undefined): void {
+    for (const key of [...this.#tables.keys()]) if (key.startsWith(`${database}/`)) this.#tables.delete(key);
+    this.#loaded.add(database);
+    this.#databases.known(database, tables !== undefined);
+    for (const table of tables ?? []) this.#tables.set(keyOf({ database, table: table.Name }), table);
+  }
+
+  /** The table a write merges onto: the one readState saw, or (database not read) a GetTable now. */
+  async #current(ref: TableRef): Promise<GlueTable | undefined> {
+    if (this.#loaded.has(ref.database)) return this.#tables.get(keyOf(ref));
+    return this.#api.getTable(ref);
+  }
+
+  /**
+   * Writes `makeInput(current)`: CreateTable when there is no table, otherwise UpdateTable at the version read.
+   * If Glue says the table moved on (ConcurrentModificationException, or it appeared or vanished meanwhile), the
+   * table is read once more and the input rebuilt on it — the other writer's parameters and storage survive — and
+   * written again; a second refusal is a GlueConflictError. Returns the VersionId the write produced.
+   */
+  async #put(
+    ref: TableRef,
+    initial: GlueTable | undefined,
+    action: 'update' | 'deprecate',
+    warnings: string[],
+    space: string | undefined,
+    makeInput: (current: GlueTable | undefined) => GlueTableInput,
+  ): Promise<string | undefined> {
+    const { job, skipArchive } = this.#options;
+    let current = initial;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      if (attempt > 0) current = await this.#api.getTable(ref);
+      if (current && !isOwnedBy(current, job)) throw new NotOwnedError(ref, action, tableOwner(current), job);
+      const fitted = enforceTableLimits(ref, makeInput(current));
+      let done: boolean;
+      if (current) {
+        done = (await this.#api.updateTable(ref, fitted.input, current.VersionId, skipArchive)) === 'updated';
+      } else {
+        warnings.push(...(await this.#databases.ensure(ref.database, space ?? ref.database)));
+        done = (await this.#api.createTable(ref, fitted.input)) === 'created';
+      }
+      if (done) {
+        warnings.push(...fitted.warnings);
+        return this.#readBackVersion(ref, warnings);
+      }
+    }
+    throw new GlueConflictError(ref);
+  }
+
+  async #readBackVersion(ref: TableRef, warnings: string[]): Promise<string | undefined> {
+    let table: GlueTable | undefined;
+    try {
+      table = await this.#api.getTable(ref);
+    } catch (error) {
+      // The write itself succeeded; failing the asset now would misreport it. Without a version the next run
+      // cannot see drift on this table until it is written again, which the warning says.
+      warnings.push(`${keyOf(ref)} written, but its new VersionId could not be read back: ${(error as Error).message}`);
+      return undefined;
+    }
+    if (table && this.#loaded.has(ref.database)) this.#tables.set(keyOf(ref), table);
+    return table?.VersionId;
+  }
+}
