@@ -31,7 +31,8 @@ function write(value: unknown, text: (s: string) => string): string {
         return out + ']';
       }
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort();
+      const keys = Object.keys(record);
+      if (!isSorted(keys)) keys.sort();
       let out = '{';
       let first = true;
       for (const key of keys) {
@@ -39,7 +40,7 @@ function write(value: unknown, text: (s: string) => string): string {
         if (member === undefined) continue;
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(key) + ':' + write(member, text);
+        out += quoteKey(key) + write(member, text);
       }
       return out + '}';
     }
@@ -47,4 +48,22 @@ function write(value: unknown, text: (s: string) => string): string {
       // functions, symbols, bigint: not part of the model; treat as absent
       return 'null';
   }
+}
+
+/** Keys repeat across every asset (`name`, `type`, `label`…): quote each once. Bounded so odd inputs can't grow it. */
+const quotedKeys = new Map<string, string>();
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key) + ':';
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/** Objects built in key order (the hash facets are) skip the sort: checking is cheaper than sorting. */
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  return true;
 }

@@ -22,7 +22,22 @@ export async function createTarget(config: Config): Promise<Target> {
   switch (target.type) {
     case 'file':
       return new FileTarget({ path: target.path, databasePrefix: target.databasePrefix, job: config.job.name, mapping });
-    case 'glue':
-      throw new Error('target.type "glue" is not available in this build yet');
+    case 'glue': {
+      // Loaded on demand: runs against the file target never pay for loading the AWS SDK.
+      const { GlueTarget } = await import('../connectors/glue/glue-target.ts');
+      return new GlueTarget({
+        region: target.region,
+        ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
+        ...(target.catalogId !== undefined ? { catalogId: target.catalogId } : {}),
+        databasePrefix: target.databasePrefix,
+        ...(target.databaseDescription !== undefined ? { databaseDescription: target.databaseDescription } : {}),
+        databaseParameters: target.databaseParameters,
+        skipArchive: target.skipArchive,
+        maxConcurrency: target.maxConcurrency,
+        maxAttempts: target.maxAttempts,
+        job: config.job.name,
+        mapping,
+      });
+    }
   }
 }
