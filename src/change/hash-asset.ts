@@ -46,9 +46,73 @@ export function hashAsset(asset: Asset, options: ChangeOptions): AssetHashes {
   const text = textNormaliser(options);
   return {
     content: sha256(canonicalJson(contentFacet(subject), text)),
-    schema: sha256(canonicalJson(schemaFacet(subject), text)),
-    metadata: sha256(canonicalJson(metadataFacet(subject), text)),
+    schema: sha256(schemaJson(subject, text)),
+    metadata: sha256(metadataJson(subject, text)),
   };
+}
+
+/*
+ * Columns are most of an asset, and hashing is the hot loop of an unchanged run over a large catalog, so the
+ * two column-heavy facets are serialised directly rather than through per-column intermediate objects. The
+ * output is exactly canonicalJson(schemaFacet(a)) / canonicalJson(metadataFacet(a)); a test holds them equal.
+ */
+function schemaJson(asset: Asset, text: (s: string) => string): string {
+  let out = '{"columns":[';
+  const columns = asset.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    if (i > 0) out += ',';
+    out += '{';
+    let sep = '';
+    if (c.key !== undefined) {
+      out += '"key":' + canonicalJson(c.key, text);
+      sep = ',';
+    }
+    if (c.name !== undefined) {
+      out += sep + '"name":' + canonicalJson(c.name, text);
+      sep = ',';
+    }
+    if (c.nullable !== undefined) {
+      out += sep + '"nullable":' + canonicalJson(c.nullable, text);
+      sep = ',';
+    }
+    if (c.type !== undefined) out += sep + '"type":' + canonicalJson(c.type, text);
+    out += '}';
+  }
+  out += ']';
+  if (asset.constraints !== undefined) out += ',"constraints":' + canonicalJson(asset.constraints, text);
+  if (asset.kind !== undefined) out += ',"kind":' + canonicalJson(asset.kind, text);
+  return out + '}';
+}
+
+function metadataJson(asset: Asset, text: (s: string) => string): string {
+  let out = '{';
+  if (asset.businessContext !== undefined) out += '"businessContext":' + canonicalJson(asset.businessContext, text) + ',';
+  out += '"columns":[';
+  const columns = asset.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    if (i > 0) out += ',';
+    out += '{';
+    let sep = '';
+    if (c.description !== undefined) {
+      out += '"description":' + canonicalJson(c.description, text);
+      sep = ',';
+    }
+    if (c.label !== undefined) {
+      out += sep + '"label":' + canonicalJson(c.label, text);
+      sep = ',';
+    }
+    if (c.name !== undefined) {
+      out += sep + '"name":' + canonicalJson(c.name, text);
+      sep = ',';
+    }
+    if (c.semantics !== undefined) out += sep + '"semantics":' + canonicalJson(c.semantics, text);
+    out += '}';
+  }
+  out += ']';
+  if (asset.customProperties !== undefined) out += ',"customProperties":' + canonicalJson(asset.customProperties, text);
+  return out + '}';
 }
 
 function sha256(text: string): string {

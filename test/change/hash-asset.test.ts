@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/change/canonical-json.ts';
 import { defaultChangeOptions } from '../../src/change/change-options.ts';
-import { hashAsset } from '../../src/change/hash-asset.ts';
+import { hashAsset, metadataFacet, schemaFacet } from '../../src/change/hash-asset.ts';
+import { createHash } from 'node:crypto';
 import { makeAsset } from '../support/make-asset.ts';
 
 const opts = defaultChangeOptions;
@@ -86,5 +87,17 @@ describe('hashAsset', () => {
     expect(hashAsset(upper, opts).content).not.toBe(base.content);
     const ci = { ...opts, caseSensitive: false };
     expect(hashAsset(upper, ci).content).toBe(hashAsset(makeAsset(), ci).content);
+  });
+
+  it('serialises the column facets exactly as the canonical JSON of the facet objects', () => {
+    const sha = (v: unknown, text?: (s: string) => string) => createHash('sha256').update(canonicalJson(v, text)).digest('hex');
+    const bare = makeAsset({ columns: [{ name: 'X', type: { name: 'cds.String', length: 3 }, nullable: true, key: false }] });
+    const rich = makeAsset();
+    rich.columns[0]!.semantics = { 'Semantics.b': 'x', 'Semantics.a': true };
+    const raw = { ...defaultChangeOptions, normalizeWhitespace: false };
+    for (const a of [bare, rich, makeAsset({ columns: [] })]) {
+      expect(hashAsset(a, raw).schema).toBe(sha(schemaFacet(a)));
+      expect(hashAsset(a, raw).metadata).toBe(sha(metadataFacet(a)));
+    }
   });
 });
