@@ -47,7 +47,8 @@ function run(command: string, args: string[], log: (line: string) => void): Prom
     log(`$ ${command} ${args.join(' ')}`);
     const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (error) => reject(new Error(`${command}: ${error.message}`)));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args[0] ?? ''} exited with ${code}`))));
+    const shown = `${path.basename(command)} ${args.slice(0, 3).join(' ')}`;
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${shown} exited with ${code}`))));
   });
 }
 

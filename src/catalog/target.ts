@@ -37,6 +37,7 @@ export interface WriteRequest {
 
 export interface WriteResult {
   ref: TableRef;
+  /** The version the write produced, where the target answers with it; else verification learns it. */
   version?: string;
   /** Truncations and other adjustments the target's rules forced on this write. */
   warnings: string[];
@@ -59,6 +60,11 @@ export interface Target {
   databaseFor(space: string): string;
   /** Current state of the given databases, read in bulk. Missing databases read as empty. */
   readState(databases: string[]): Promise<TargetTable[]>;
+  /**
+   * Re-reads just these tables (missing ones are left out), the cheapest way the target knows: a few single
+   * reads where that costs less than listing their databases. Optional; readState serves otherwise.
+   */
+  readTables?(refs: TableRef[]): Promise<TargetTable[]>;
   write(request: WriteRequest): Promise<WriteResult>;
   /** Marks an owned table deprecated (deletion policy `deprecate`). */
   deprecate(ref: TableRef, at: string): Promise<WriteResult>;

@@ -2,6 +2,7 @@ import type { Source } from '../catalog/source.ts';
 import type { Target } from '../catalog/target.ts';
 import type { Config } from '../config/config-schema.ts';
 import { CsnFilesSource } from '../connectors/csn-files/csn-files-source.ts';
+import { DatasphereSource } from '../connectors/datasphere/datasphere-source.ts';
 import { FileTarget } from '../connectors/file/file-target.ts';
 import { loadMapping } from '../mapping/load-mapping.ts';
 
@@ -12,7 +13,22 @@ export function createSource(config: Config): Source {
     case 'csn-files':
       return new CsnFilesSource({ path: source.path, space: source.space });
     case 'datasphere':
-      throw new Error('source.type "datasphere" is not available in this build yet');
+      return new DatasphereSource({
+        tenantUrl: source.tenantUrl,
+        tokenUrl: source.tokenUrl,
+        clientId: source.clientId,
+        clientSecret: source.clientSecret,
+        spaces: source.spaces,
+        catalogPrefix: source.catalogPrefix,
+        include: source.include,
+        exclude: source.exclude,
+        concurrency: source.concurrency,
+        pageSize: source.pageSize,
+        timeoutMs: source.timeoutMs,
+        maxRetries: source.maxRetries,
+        designTime: source.designTime,
+        maxRetryAfterSeconds: source.maxRetryAfterSeconds,
+      });
   }
 }
 

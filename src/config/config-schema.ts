@@ -14,18 +14,31 @@ const csnFilesSource = z.strictObject({
 
 const datasphereSource = z.strictObject({
   type: z.literal('datasphere'),
+  /** `https://<tenant>.<region>.hcs.cloud.sap` */
   tenantUrl: z.url(),
+  /** `https://<subdomain>.authentication.<region>.hana.ondemand.com/oauth/token` (App Integration → Token URL). */
   tokenUrl: z.url(),
+  /** The technical user's OAuth client; normally `${ENV_VAR}` references, never literals. */
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
+  /** Space names or globs (`SALES_*`); empty = every space the catalog lists. */
   spaces: z.array(z.string().min(1)).default([]),
+  /** `/api/v1/dwc/catalog` for older tenants. */
   catalogPrefix: z.string().default('/api/v1/datasphere/consumption/catalog'),
+  /** Asset-name globs. An asset left out is absent from the source, so its table is deleted (max-delete guarded). */
   include: z.array(z.string()).default([]),
   exclude: z.array(z.string()).default([]),
+  /** HTTP requests in flight at once. */
   concurrency: z.number().int().min(1).max(32).default(4),
-  pageSize: z.number().int().min(1).max(1000).default(100),
+  /** Page size for `$top`; the catalog serves at most 500 per page, and a short page ends a listing. */
+  pageSize: z.number().int().min(1).max(500).default(100),
   timeoutMs: z.number().int().min(100).default(30_000),
+  /** Retries per request for 429, 5xx and network faults. */
   maxRetries: z.number().int().min(0).max(10).default(4),
+  /** Read design-time CSN first (richer); false reads the consumption EDMX (`$metadata`) only. */
+  designTime: z.boolean().default(true),
+  /** A 429/503 asking to wait longer than this fails the request instead of stalling the run. */
+  maxRetryAfterSeconds: z.number().int().min(1).max(3600).default(300),
 });
 
 const fileTarget = z.strictObject({

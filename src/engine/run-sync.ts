@@ -114,7 +114,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   }
 
   let applied: ApplyResult = { confirmed: [], failed: [], warnings: [], interrupted: false };
-  let verification: Verification = { checked: 0, matched: 0, mismatches: [] };
+  let verification: Verification = { checked: 0, matched: 0, mismatches: [], versions: new Map() };
   if (!options.planOnly) {
     deps.onPhase?.('apply', plan.actions.length);
     applied = await applyPlan(plan.actions, {
@@ -132,6 +132,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     if (!applied.interrupted) {
       deps.onPhase?.('verify');
       verification = await verifyWritten(target, options.job, applied.confirmed);
+      await recordVersions(checkpoints, verification.versions);
     }
   }
 
@@ -185,4 +186,20 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     savingsPercent: savingsPercent(fullSyncBytes, targetTraffic.bytesSent),
   };
   return { summary, plan, changeSet, interrupted: applied.interrupted };
+}
+
+/**
+ * Targets that do not answer a write with the new version (Glue) learn it here, from the verification read:
+ * the checkpoint must hold the version our write produced, or the next run could not tell our change from
+ * someone else's (drift).
+ */
+async function recordVersions(checkpoints: CheckpointStore, versions: ReadonlyMap<string, string>): Promise<void> {
+  let changed = false;
+  for (const [assetId, version] of versions) {
+    const entry = checkpoints.get(assetId);
+    if (!entry || entry.target.version === version) continue;
+    await checkpoints.put({ ...entry, target: { ...entry.target, version } });
+    changed = true;
+  }
+  if (changed) await checkpoints.flush();
 }

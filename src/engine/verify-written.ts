@@ -8,6 +8,8 @@ export interface Verification {
   checked: number;
   matched: number;
   mismatches: AssetWarning[];
+  /** The version each matching table carries now, by asset id: what the checkpoint must remember. */
+  versions: Map<string, string>;
 }
 
 /**
@@ -20,19 +22,23 @@ export async function verifyWritten(
   job: string,
   confirmed: readonly { change: AssetChange; ref: TableRef }[],
 ): Promise<Verification> {
-  if (confirmed.length === 0) return { checked: 0, matched: 0, mismatches: [] };
-  const databases = [...new Set(confirmed.map((c) => c.ref.database))];
-  const tables = new Map((await target.readState(databases)).map((t) => [refKey(t.ref), t]));
+  const versions = new Map<string, string>();
+  if (confirmed.length === 0) return { checked: 0, matched: 0, mismatches: [], versions };
+  const read = target.readTables
+    ? await target.readTables(confirmed.map((c) => c.ref))
+    : await target.readState([...new Set(confirmed.map((c) => c.ref.database))]);
+  const tables = new Map(read.map((t) => [refKey(t.ref), t]));
   let matched = 0;
   const mismatches: AssetWarning[] = [];
   for (const { change, ref } of confirmed) {
     const table = tables.get(refKey(ref));
     if (table && table.owner === job && table.assetId === change.assetId && sameHashes(table.hashes, change.hashes)) {
       matched += 1;
+      if (table.version !== undefined) versions.set(change.assetId, table.version);
     } else {
       const why = !table ? 'not found' : table.owner !== job ? 'ownership marker missing' : 'hashes differ from what was written';
       mismatches.push({ assetId: change.assetId, message: `verification: ${refKey(ref)} ${why}` });
     }
   }
-  return { checked: confirmed.length, matched, mismatches };
+  return { checked: confirmed.length, matched, mismatches, versions };
 }

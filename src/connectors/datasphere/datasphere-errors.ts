@@ -5,7 +5,7 @@
  * and would leak them the moment anything logged or serialised it. Every message also passes the Redactor.
  */
 export class DatasphereHttpError extends Error {
-  override readonly name = 'DatasphereHttpError';
+  override readonly name: string = 'DatasphereHttpError';
 
   constructor(
     message: string,

@@ -205,8 +205,8 @@ export class DatasphereHttp {
       }
       return { response: { status: response.status, headers: plain, body: toBuffer(response.data) } };
     } catch (error) {
-      if (isAbortError(error, request.signal)) throw request.signal?.reason ?? error;
-      // Only the code and message are kept: the axios error's config holds the request headers.
+      // Never rethrow the axios error itself: its config holds the request headers.
+      if (isAbortError(error, request.signal)) throw request.signal?.reason ?? new Error('request aborted');
       const code = isAxiosError(error) ? error.code : undefined;
       const message = error instanceof Error ? error.message : String(error);
       return { error: { code, description: code ? `${code} (${message})` : message } };

@@ -19,7 +19,7 @@ import { InvalidGlueNameError } from './glue-target-errors.ts';
  * warning; a name Glue would store differently is an error, because writing under another name loses the table.
  */
 
-// Glue's single-line string pattern, minus nothing: tab and every printable code point; no CR, LF or other controls.
+// What Glue's single-line string pattern rejects: CR, LF and the other control characters (tab is allowed).
 const CONTROL = /[\u0000-\u0008\u000A-\u001F\uFFFE\uFFFF]/u;
 
 export function assertGlueName(name: string, what: string): void {

@@ -18,6 +18,10 @@ import { awsAttempts, awsErrorCode, GlueCallError } from './glue-target-errors.t
 export const GLUE_PAGE_SIZE = 100;
 export const GLUE_BATCH_DELETE_SIZE = 100;
 
+/** Error codes that are answers, not failures, for the calls that pass them through. */
+const NOT_FOUND = ['EntityNotFoundException'] as const;
+const EXISTS = ['AlreadyExistsException'] as const;
+
 export type CreateOutcome = 'created' | 'exists';
 export type UpdateOutcome = 'updated' | 'conflict' | 'missing';
 
@@ -187,9 +191,6 @@ export class GlueCatalogApi {
     }
   }
 }
-
-const NOT_FOUND = ['EntityNotFoundException'] as const;
-const EXISTS = ['AlreadyExistsException'] as const;
 
 function isCode(error: unknown, code: string): boolean {
   return awsErrorCode(error) === code;

@@ -15,7 +15,7 @@ import { createGlueClient } from './create-glue-client.ts';
 import type { GlueClientOptions } from './create-glue-client.ts';
 import { deleteOwnedTables } from './delete-owned-tables.ts';
 import { enforceTableLimits, assertGlueName, assertGlueRef } from './enforce-glue-limits.ts';
-import { GlueCatalogApi } from './glue-catalog-api.ts';
+import { GLUE_PAGE_SIZE, GlueCatalogApi } from './glue-catalog-api.ts';
 import { GlueDatabases } from './glue-databases.ts';
 import { GlueConflictError, NotOwnedError, TableNotFoundError } from './glue-target-errors.ts';
 
@@ -91,6 +91,38 @@ export class GlueTarget implements Target {
       const sorted = [...(tables ?? [])].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
       out.push(...sorted.map(readTargetTable));
     }
+    return out;
+  }
+
+  /**
+   * Per database, GetTable for each table when that takes no more requests than listing the database would
+   * (one page per 100 tables); otherwise one paged GetTables. Checking one written table must not cost a
+   * whole database's worth of bytes.
+   */
+  async readTables(refs: TableRef[]): Promise<TargetTable[]> {
+    const byDatabase = new Map<string, TableRef[]>();
+    for (const ref of refs) {
+      assertGlueRef(ref);
+      const list = byDatabase.get(ref.database);
+      if (list) list.push(ref);
+      else byDatabase.set(ref.database, [ref]);
+    }
+    const out: TargetTable[] = [];
+    await Promise.all(
+      [...byDatabase].map(async ([database, wanted]) => {
+        const known = [...this.#tables.keys()].filter((k) => k.startsWith(`${database}/`)).length;
+        const pages = Math.max(1, Math.ceil(known / GLUE_PAGE_SIZE));
+        if (wanted.length <= pages) {
+          const tables = await Promise.all(wanted.map((ref) => this.#api.getTable(ref)));
+          for (const table of tables) if (table) out.push(readTargetTable(table));
+          return;
+        }
+        const keys = new Set(wanted.map(keyOf));
+        const tables = await this.#api.getTables(database);
+        this.#remember(database, tables);
+        for (const table of tables ?? []) if (keys.has(keyOf({ database, table: table.Name }))) out.push(readTargetTable(table));
+      }),
+    );
     return out;
   }
 
@@ -194,23 +226,13 @@ export class GlueTarget implements Target {
       }
       if (done) {
         warnings.push(...fitted.warnings);
-        return this.#readBackVersion(ref, warnings);
+        // Glue answers without the new VersionId. Rather than a GetTable after every write, the engine's bulk
+        // verification read learns it; until then our cached copy carries none, so a second write to this table
+        // in the same run goes without the optimistic check.
+        if (this.#loaded.has(ref.database)) this.#tables.set(keyOf(ref), { ...fitted.input, DatabaseName: ref.database });
+        return undefined;
       }
     }
     throw new GlueConflictError(ref);
-  }
-
-  async #readBackVersion(ref: TableRef, warnings: string[]): Promise<string | undefined> {
-    let table: GlueTable | undefined;
-    try {
-      table = await this.#api.getTable(ref);
-    } catch (error) {
-      // The write itself succeeded; failing the asset now would misreport it. Without a version the next run
-      // cannot see drift on this table until it is written again, which the warning says.
-      warnings.push(`${keyOf(ref)} written, but its new VersionId could not be read back: ${(error as Error).message}`);
-      return undefined;
-    }
-    if (table && this.#loaded.has(ref.database)) this.#tables.set(keyOf(ref), table);
-    return table?.VersionId;
   }
 }

@@ -63,23 +63,21 @@ export function countGlueTraffic(client: GlueClient, traffic: Traffic): void {
       const operation = operationOf(request, context.commandName);
       const sent = byteLength(request.body);
       const isWrite = WRITE_OPERATIONS.has(operation);
-      let result;
+      let received = 0;
       try {
-        result = await next(args);
-      } catch (error) {
-        // No response (connection reset, timeout): the request still went out.
-        recordCall(traffic, operation, sent, 0, isWrite);
-        throw error;
+        const result = await next(args);
+        const response = result.response as WireResponse;
+        received = byteLength(response.body);
+        if (isReadable(response.body)) {
+          const bytes = await drain(response.body);
+          response.body = bytes;
+          received = bytes.byteLength;
+        }
+        return result;
+      } finally {
+        // Counted whatever happened: a request that got no (complete) answer still went out.
+        recordCall(traffic, operation, sent, received, isWrite);
       }
-      const response = result.response as WireResponse;
-      let received = byteLength(response.body);
-      if (isReadable(response.body)) {
-        const bytes = await drain(response.body);
-        response.body = bytes;
-        received = bytes.byteLength;
-      }
-      recordCall(traffic, operation, sent, received, isWrite);
-      return result;
     },
     { step: 'deserialize', priority: 'low', name: 'catalogSyncTraffic', tags: ['CATALOG_SYNC'] },
   );
