@@ -64,7 +64,12 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
 
   deps.onPhase?.('extract');
   const spaces = options.spaces.length > 0 ? options.spaces : await source.listSpaces();
-  const known = new Map(checkpoints.all().map((e) => [e.assetId, e.validator === undefined ? {} : { validator: e.validator }]));
+  // A full run rewrites everything, so it needs every definition: it offers the source no validators to
+  // answer "not modified" to.
+  const known =
+    options.mode === 'full'
+      ? new Map<string, { validator?: string }>()
+      : new Map(checkpoints.all().map((e) => [e.assetId, e.validator === undefined ? {} : { validator: e.validator }]));
   const extracts: SpaceExtract[] = [];
   const failedSpaces: IncompleteSpace[] = [];
   for (const space of spaces) {

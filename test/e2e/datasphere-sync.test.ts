@@ -92,11 +92,8 @@ describe('a nock-served Datasphere tenant synced end to end into the file target
     expect(downloaded.map((r) => r.path)).toEqual(['/dwaas-core/api/v1/spaces/SALES/localtables/SalesOrders']);
   });
 
-  // Known engine gap (see the connector report): runSync passes the checkpoint's validators even in full
-  // mode, so the source answers not-modified, and the planner blocks the full writes for want of a
-  // definition ("no definition to write") — the run ends partial. Passing `known: new Map()` when
-  // mode === 'full' fixes it; this test then passes and `.fails` must go.
-  it.fails('writes every asset again with --full, downloading every definition', async () => {
+  // A full run offers the source no validators, so every definition is downloaded and rewritten.
+  it('writes every asset again with --full, downloading every definition', async () => {
     const fake = tenant();
     await runEngine(makeSource(), dirs as EngineDirs);
     const before = fake.requests.length;
