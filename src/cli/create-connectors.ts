@@ -1,13 +1,14 @@
 import type { Source } from '../catalog/source.ts';
 import type { Target } from '../catalog/target.ts';
 import type { Config } from '../config/config-schema.ts';
+import type { EngineLogger } from '../engine/engine-logger.ts';
 import { CsnFilesSource } from '../connectors/csn-files/csn-files-source.ts';
 import { DatasphereSource } from '../connectors/datasphere/datasphere-source.ts';
 import { FileTarget } from '../connectors/file/file-target.ts';
 import { loadMapping } from '../mapping/load-mapping.ts';
 
 /** The one place that knows which connector serves which `type`. */
-export function createSource(config: Config): Source {
+export function createSource(config: Config, logger?: EngineLogger): Source {
   const source = config.source;
   switch (source.type) {
     case 'csn-files':
@@ -28,6 +29,7 @@ export function createSource(config: Config): Source {
         maxRetries: source.maxRetries,
         designTime: source.designTime,
         maxRetryAfterSeconds: source.maxRetryAfterSeconds,
+        ...(logger ? { logger } : {}),
       });
   }
 }

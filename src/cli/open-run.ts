@@ -33,7 +33,7 @@ export interface OpenRun {
 export async function openRun(flags: RunFlags, options: { lock: boolean }): Promise<OpenRun> {
   const { config, secrets } = await loadConfig(flags.config);
   const logger = createLogger({ level: flags.logLevel ?? config.logging.level, secrets });
-  const source = createSource(config);
+  const source = createSource(config, logger);
   const target = await createTarget(config);
   const lockPath = checkpointPaths(config.checkpoints.dir, source.system).lock;
   const lock = options.lock ? await acquireLock(lockPath, { onWarning: (m) => logger.warn(m) }) : undefined;

@@ -185,6 +185,7 @@ function entryAfterWrite(
   if (change.validator !== undefined) entry.validator = change.validator;
   else delete entry.validator;
   if (fullWriteBytes !== undefined) entry.fullWriteBytes = fullWriteBytes;
+  if (change.definitionFormat !== undefined) entry.definitionFormat = change.definitionFormat;
   return entry;
 }
 

@@ -32,7 +32,7 @@ export interface RunSummary {
   drift: { assetId: string; table: string; expectedVersion: string; actualVersion: string }[];
   verified: { checked: number; matched: number };
   traffic: {
-    source: TrafficFigures;
+    source: TrafficFigures & { byOperation: Record<string, TrafficFigures> };
     target: TrafficFigures & { writes: number; byOperation: Record<string, TrafficFigures> };
   };
   fullSyncBytes: number;

@@ -178,7 +178,12 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     drift: plan.drift.map((d) => ({ assetId: d.assetId, table: refKey(d.ref), expectedVersion: d.expectedVersion, actualVersion: d.actualVersion })),
     verified: { checked: verification.checked, matched: verification.matched },
     traffic: {
-      source: { requests: sourceTraffic.requests, bytesSent: sourceTraffic.bytesSent, bytesReceived: sourceTraffic.bytesReceived },
+      source: {
+        requests: sourceTraffic.requests,
+        bytesSent: sourceTraffic.bytesSent,
+        bytesReceived: sourceTraffic.bytesReceived,
+        byOperation: sourceTraffic.byOperation,
+      },
       target: {
         requests: targetTraffic.requests,
         writes: targetTraffic.writes,

@@ -21,6 +21,7 @@ export const checkpointEntrySchema = z.looseObject({
   assetId: z.string().min(1),
   assetType: z.string().min(1),
   customProperties: z.record(z.string(), z.string()),
+  definitionFormat: z.string().min(1).optional(),
   deprecatedAt: isoTime.optional(),
   fullWriteBytes: z.int().min(0).optional(),
   hashes: z.looseObject({

@@ -52,13 +52,14 @@ describe('a nock-served Datasphere tenant synced end to end into the file target
       Parameters: Record<string, string>;
     };
     expect(day.StorageDescriptor.Columns.slice(0, 2)).toMatchObject([{ Name: 'date_sql', Type: 'date' }, { Name: 'date_sap', Type: 'varchar(8)' }]);
-    expect(day.Parameters['datasphere.custom.definitionFormat']).toBe('edmx');
+    // The format is a fact about this run's extraction, not about the asset: it stays out of the table and hashes.
+    expect(day.Parameters['datasphere.custom.definitionFormat']).toBeUndefined();
 
     const entry = checkpoints.get(`DEMO_SPACE/${DAY}`);
-    expect(entry?.customProperties['definitionFormat']).toBe('edmx');
+    expect(entry?.definitionFormat).toBe('edmx');
     expect(decodeValidator(entry?.validator)).toMatchObject({ format: 'edmx', etag: expect.stringMatching(/^W\//) });
     const view = checkpoints.get('SALES/SalesOrders_View');
-    expect(view?.customProperties['definitionFormat']).toBe('csn');
+    expect(view?.definitionFormat).toBe('csn');
     expect(decodeValidator(view?.validator)).toMatchObject({ format: 'csn', type: 'views' });
   });
 

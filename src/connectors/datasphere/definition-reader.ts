@@ -146,7 +146,7 @@ export class DefinitionReader {
       warnings.push(`CSN names space ${asset.space} (@DataWarehouse.space.name); kept in ${space}, where the catalog lists it`);
       asset = { ...asset, space, id: assetId(space, asset.technicalName) };
     }
-    return { kind: 'extracted', asset: withFormat(asset, 'csn'), ...defined({ etag: headers['etag'] }), warnings };
+    return { kind: 'extracted', asset, ...defined({ etag: headers['etag'] }), warnings };
   }
 
   private async readEdmx(record: AssetRecord, previous: AssetValidator | undefined, reason: EdmxReason, warnings: string[]): Promise<DefinitionOutcome> {
@@ -176,7 +176,7 @@ export class DefinitionReader {
     const validator: AssetValidator = { format: 'edmx', edmxReason: reason, ...defined({ etag: headers['etag'], metadataEtag: meta }) };
     return {
       ok: true,
-      item: { state: 'extracted', asset: withFormat(main, 'edmx'), validator: encodeValidator(validator), definitionFormat: 'edmx' },
+      item: { state: 'extracted', asset: main, validator: encodeValidator(validator), definitionFormat: 'edmx' },
       warnings: [...warnings, ...parsed.warnings.filter((w) => w.assetId === main.id).map((w) => w.message)],
     };
   }
@@ -200,12 +200,6 @@ export class DefinitionReader {
   private id(record: AssetRecord): string {
     return assetId(this.options.space, record.name);
   }
-}
-
-/** The format goes into customProperties too, so it reaches the checkpoint and the table parameters. */
-function withFormat(asset: Asset, format: 'csn' | 'edmx'): Asset {
-  const properties = Object.entries({ ...asset.customProperties, definitionFormat: format }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { ...asset, customProperties: Object.fromEntries(properties) };
 }
 
 /** Unchanged: the validator is kept, with the listing's current metadataEtag (or none, if it gave none). */

@@ -14,7 +14,7 @@ export interface DeleteContext {
 }
 
 /**
- * Deletes the given tables, only those our job owns, per database: one fresh listing for the ownership check, then
+ * Deletes the given tables, only those our job owns, per database: the ownership check on the listing the caller gives, then
  * BatchDeleteTable in chunks of at most 100 names. Glue reports per-table failures inside a successful response;
  * each is looked at on its own: EntityNotFoundException means someone beat us to it (already gone, fine), anything
  * else fails that one table. A chunk whose call fails outright fails its tables and no others. Outcomes come back

@@ -154,11 +154,23 @@ export class GlueTarget implements Target {
   }
 
   async delete(refs: TableRef[]): Promise<DeleteOutcome[]> {
+    // A table this run's listing did not see may have been created since: look at it rather than call it gone.
+    const unseen = refs.filter((ref) => this.#loaded.has(ref.database) && !this.#tables.has(keyOf(ref)));
+    await Promise.all(
+      unseen.map(async (ref) => {
+        const table = await this.#api.getTable(ref);
+        if (table) this.#tables.set(keyOf(ref), table);
+      }),
+    );
     return deleteOwnedTables(this.#api, refs, {
       job: this.#options.job,
-      // The ownership check reads what Glue holds now, not what readState saw before the writes; the fresh
-      // listing also refreshes our cache.
+      // The ownership check uses this run's bulk read where there is one (the planner decided on it too):
+      // listing a large database again would cost more than every deletion together, and BatchDeleteTable has
+      // no condition to close the window anyway. A database not read yet is listed now.
       readDatabase: async (database) => {
+        if (this.#loaded.has(database)) {
+          return [...this.#tables].filter(([key]) => key.startsWith(`${database}/`)).map(([, table]) => table);
+        }
         const tables = await this.#api.getTables(database);
         this.#remember(database, tables);
         return tables;
