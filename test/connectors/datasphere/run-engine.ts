@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Source } from '../../../src/catalog/source.ts';
+import type { Target } from '../../../src/catalog/target.ts';
 import { defaultChangeOptions } from '../../../src/change/change-options.ts';
 import { FileTarget } from '../../../src/connectors/file/file-target.ts';
 import type { EngineLogger } from '../../../src/engine/engine-logger.ts';
@@ -37,6 +38,8 @@ export interface RunOptions {
   logger?: EngineLogger;
   maxCount?: number;
   maxPercent?: number;
+  /** Another target than the file target in dirs.target (e.g. Glue on moto). */
+  target?: Target;
 }
 
 /**
@@ -46,7 +49,7 @@ export interface RunOptions {
  */
 export async function runEngine(source: Source, dirs: EngineDirs, options: RunOptions = {}): Promise<SyncOutcome & { checkpoints: FileCheckpointStore }> {
   const mapping = await loadMapping();
-  const target = new FileTarget({ path: dirs.target, databasePrefix: 'ds_', job: JOB, mapping });
+  const target = options.target ?? new FileTarget({ path: dirs.target, databasePrefix: 'ds_', job: JOB, mapping });
   const checkpoints = await openCheckpointStore({
     dir: dirs.checkpoints,
     sourceSystem: source.system,
