@@ -71,7 +71,7 @@ export function printTable(runs: RunRecord[], micro: MicroResults | null, s: Ben
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   if (micro) {
-    out.push('', `micro (${micro.assets} assets): hash+classify ${micro.hashAssetsPerSecond} assets/s (${micro.hashClassifyMs} ms); plan ${micro.planMs} ms (${micro.planChangesPerSecond} changes/s); checkpoint put ${micro.checkpointPutMs} ms, save ${micro.checkpointSaveMs} ms, load ${micro.checkpointLoadMs} ms (${mb(micro.checkpointFileBytes)} MB)`);
+    out.push('', `micro (${micro.assets} assets): hash+classify ${micro.hashAssetsPerSecond} assets/s (${micro.hashClassifyMs} ms; cold, no fingerprints: ${micro.hashColdAssetsPerSecond}/s); plan ${micro.planMs} ms (${micro.planChangesPerSecond} changes/s); checkpoint put ${micro.checkpointPutMs} ms, save ${micro.checkpointSaveMs} ms, load ${micro.checkpointLoadMs} ms (${mb(micro.checkpointFileBytes)} MB)`);
   }
   out.push('', 'summary (against targets):');
   out.push(`  unchanged rerun writes:              ${s.unchangedRerunWrites}   (target 0)`);

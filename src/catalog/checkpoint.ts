@@ -14,6 +14,8 @@ export interface CheckpointEntry {
   target: { database: string; table: string; version?: string };
   /** Change validator from the source (ETag, metadata ETag), if it gives one. */
   validator?: string;
+  /** Digest of the asset as last delivered; a cache key for `hashes` (see change/fingerprint.ts). */
+  fingerprint?: string;
   /** The definition format the asset was last built from (`csn`, `edmx`), where the source says. */
   definitionFormat?: string;
   /** Set when the deletion policy deprecated the table instead of deleting it. */

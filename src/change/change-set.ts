@@ -17,6 +17,8 @@ export interface AssetChange {
   previous?: CheckpointEntry;
   validator?: string;
   definitionFormat?: string;
+  /** See fingerprint.ts: lets the next run reuse these hashes if the asset arrives byte-identical. */
+  fingerprint?: string;
 }
 
 export interface IncompleteSpace {

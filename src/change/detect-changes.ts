@@ -3,6 +3,7 @@ import type { AssetFailure, AssetWarning, SpaceExtract } from '../catalog/source
 import type { AssetChange, ChangeSet, IncompleteSpace } from './change-set.ts';
 import type { ChangeOptions } from './change-options.ts';
 import { classify } from './classify.ts';
+import { changeOptionsKey, fingerprintAsset } from './fingerprint.ts';
 import { hashAsset } from './hash-asset.ts';
 
 export interface DetectInput {
@@ -33,6 +34,7 @@ export function detectChanges(input: DetectInput): ChangeSet {
   const seen = new Set<string>();
   const completeSpaces = new Set<string>();
   const presentPerSpace = new Map<string, number>();
+  const optionsKey = changeOptionsKey(input.options);
 
   for (const extract of input.extracts) {
     failures.push(...extract.failures);
@@ -69,7 +71,8 @@ export function detectChanges(input: DetectInput): ChangeSet {
       }
       seen.add(asset.id);
       const previous = input.checkpoint(asset.id);
-      const hashes = hashAsset(asset, input.options);
+      const fingerprint = fingerprintAsset(asset, optionsKey);
+      const hashes = previous?.fingerprint === fingerprint ? previous.hashes : hashAsset(asset, input.options);
       // A table we deprecated that reappears in the source is written in full again.
       const base = previous?.deprecatedAt ? undefined : previous?.hashes;
       const { type, facets } = classify(hashes, base);
@@ -84,6 +87,7 @@ export function detectChanges(input: DetectInput): ChangeSet {
         previous,
         validator: item.validator,
         definitionFormat: item.definitionFormat,
+        fingerprint,
       });
     }
   }

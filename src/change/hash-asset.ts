@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Asset } from '../catalog/asset.ts';
+import type { Asset, SourceType } from '../catalog/asset.ts';
 import type { AssetHashes } from '../catalog/hashes.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { ChangeOptions } from './change-options.ts';
@@ -69,14 +69,14 @@ function schemaJson(asset: Asset, text: (s: string) => string): string {
       sep = ',';
     }
     if (c.name !== undefined) {
-      out += sep + '"name":' + canonicalJson(c.name, text);
+      out += sep + '"name":' + JSON.stringify(text(c.name));
       sep = ',';
     }
     if (c.nullable !== undefined) {
       out += sep + '"nullable":' + canonicalJson(c.nullable, text);
       sep = ',';
     }
-    if (c.type !== undefined) out += sep + '"type":' + canonicalJson(c.type, text);
+    if (c.type !== undefined) out += sep + '"type":' + typeJson(c.type, text);
     out += '}';
   }
   out += ']';
@@ -84,6 +84,34 @@ function schemaJson(asset: Asset, text: (s: string) => string): string {
   if (asset.kind !== undefined) out += ',"kind":' + canonicalJson(asset.kind, text);
   return out + '}';
 }
+
+/** A SourceType in canonical key order; anything beyond the known fields goes the generic way. */
+function typeJson(type: SourceType, text: (s: string) => string): string {
+  const keys = Object.keys(type);
+  for (const key of keys) if (!TYPE_KEYS.has(key)) return canonicalJson(type, text);
+  let out = '{';
+  let sep = '';
+  if (type.length !== undefined) {
+    out += '"length":' + canonicalJson(type.length, text);
+    sep = ',';
+  }
+  if (type.name !== undefined) {
+    out += sep + '"name":' + JSON.stringify(text(type.name));
+    sep = ',';
+  }
+  if (type.precision !== undefined) {
+    out += sep + '"precision":' + canonicalJson(type.precision, text);
+    sep = ',';
+  }
+  if (type.scale !== undefined) {
+    out += sep + '"scale":' + canonicalJson(type.scale, text);
+    sep = ',';
+  }
+  if (type.srid !== undefined) out += sep + '"srid":' + canonicalJson(type.srid, text);
+  return out + '}';
+}
+
+const TYPE_KEYS: ReadonlySet<string> = new Set(['length', 'name', 'precision', 'scale', 'srid']);
 
 function metadataJson(asset: Asset, text: (s: string) => string): string {
   let out = '{';
@@ -100,11 +128,11 @@ function metadataJson(asset: Asset, text: (s: string) => string): string {
       sep = ',';
     }
     if (c.label !== undefined) {
-      out += sep + '"label":' + canonicalJson(c.label, text);
+      out += sep + '"label":' + JSON.stringify(text(c.label));
       sep = ',';
     }
     if (c.name !== undefined) {
-      out += sep + '"name":' + canonicalJson(c.name, text);
+      out += sep + '"name":' + JSON.stringify(text(c.name));
       sep = ',';
     }
     if (c.semantics !== undefined) out += sep + '"semantics":' + canonicalJson(c.semantics, text);

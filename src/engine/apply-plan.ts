@@ -103,11 +103,18 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       return;
     }
     case 'skip': {
-      // An unchanged asset whose validator moved (or that has none yet) still updates its checkpoint,
-      // so the next run can ask the source "not modified?" with the new validator.
+      // An unchanged asset whose validator or fingerprint moved (or that has none yet) still updates its
+      // checkpoint, so the next run can ask the source "not modified?" and reuse the hashes.
       const previous = change.previous;
-      if (previous && change.validator !== undefined && change.validator !== previous.validator && !deps.guard.dryRun) {
-        await deps.checkpoints.put({ ...previous, validator: change.validator });
+      if (!previous || deps.guard.dryRun) return;
+      const validator = change.validator ?? previous.validator;
+      const fingerprint = change.fingerprint ?? previous.fingerprint;
+      if (validator !== previous.validator || fingerprint !== previous.fingerprint) {
+        await deps.checkpoints.put({
+          ...previous,
+          ...(validator !== undefined ? { validator } : {}),
+          ...(fingerprint !== undefined ? { fingerprint } : {}),
+        });
       }
       return;
     }
@@ -186,6 +193,7 @@ function entryAfterWrite(
   else delete entry.validator;
   if (fullWriteBytes !== undefined) entry.fullWriteBytes = fullWriteBytes;
   if (change.definitionFormat !== undefined) entry.definitionFormat = change.definitionFormat;
+  if (change.fingerprint !== undefined) entry.fingerprint = change.fingerprint;
   return entry;
 }
 

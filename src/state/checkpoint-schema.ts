@@ -23,6 +23,7 @@ export const checkpointEntrySchema = z.looseObject({
   customProperties: z.record(z.string(), z.string()),
   definitionFormat: z.string().min(1).optional(),
   deprecatedAt: isoTime.optional(),
+  fingerprint: z.string().min(1).optional(),
   fullWriteBytes: z.int().min(0).optional(),
   hashes: z.looseObject({
     content: z.string().min(1),

@@ -6,6 +6,7 @@ import { defaultChangeOptions } from '../../src/change/change-options.ts';
 import { classify } from '../../src/change/classify.ts';
 import { detectChanges } from '../../src/change/detect-changes.ts';
 import { hashAsset } from '../../src/change/hash-asset.ts';
+import { changeOptionsKey, fingerprintAsset } from '../../src/change/fingerprint.ts';
 import { makeAsset } from '../support/make-asset.ts';
 
 function entryFor(asset: Asset, extra: Partial<CheckpointEntry> = {}): CheckpointEntry {
@@ -121,5 +122,23 @@ describe('detectChanges', () => {
     expect(back.changes[0]?.type).toBe('CREATED');
     const stillGone = detect([extract('SALES', [items])], [deprecated, entryFor(items)]);
     expect(stillGone.changes.map((c) => c.type)).toEqual(['UNCHANGED']);
+  });
+
+  it('reuses the stored hashes only for a byte-identical asset under the same options', () => {
+    const key = changeOptionsKey(defaultChangeOptions);
+    const stored = { content: 'c', schema: 's', metadata: 'm' };
+    const cached = entryFor(orders, { hashes: stored, fingerprint: fingerprintAsset(orders, key) });
+    const hit = detect([extract('SALES', [orders])], [cached]);
+    // The cache was used: the stored (deliberately fake) hashes came back instead of being recomputed.
+    expect(hit.changes[0]).toMatchObject({ type: 'UNCHANGED', hashes: stored, fingerprint: cached.fingerprint });
+
+    const edited = makeAsset({ description: 'edited' });
+    const miss = detect([extract('SALES', [edited])], [cached]);
+    expect(miss.changes[0]?.hashes).toEqual(hashAsset(edited, defaultChangeOptions));
+
+    const otherOptions = { ...defaultChangeOptions, caseSensitive: false };
+    const byId = new Map([[cached.assetId, cached]]);
+    const recomputed = detectChanges({ extracts: [extract('SALES', [orders])], checkpoint: (id) => byId.get(id), checkpointEntries: [cached], options: otherOptions });
+    expect(recomputed.changes[0]?.hashes).toEqual(hashAsset(orders, otherOptions));
   });
 });
