@@ -59,88 +59,48 @@ export function hashAsset(asset: Asset, options: ChangeOptions): AssetHashes {
 function schemaJson(asset: Asset, text: (s: string) => string): string {
   let out = '{"columns":[';
   const columns = asset.columns;
-  for (let i = 0; i < columns.length; i++) {
-    const c = columns[i]!;
-    if (i > 0) out += ',';
-    out += '{';
-    let sep = '';
-    if (c.key !== undefined) {
-      out += '"key":' + canonicalJson(c.key, text);
-      sep = ',';
-    }
-    if (c.name !== undefined) {
-      out += sep + '"name":' + JSON.stringify(text(c.name));
-      sep = ',';
-    }
-    if (c.nullable !== undefined) {
-      out += sep + '"nullable":' + canonicalJson(c.nullable, text);
-      sep = ',';
-    }
-    if (c.type !== undefined) out += sep + '"type":' + typeJson(c.type, text);
-    out += '}';
-  }
+  for (let i = 0; i < columns.length; i++) out += (i > 0 ? ',' : '') + fieldsJson(columns[i]!, SCHEMA_COLUMN_KEYS, text);
   out += ']';
   if (asset.constraints !== undefined) out += ',"constraints":' + canonicalJson(asset.constraints, text);
   if (asset.kind !== undefined) out += ',"kind":' + canonicalJson(asset.kind, text);
   return out + '}';
 }
 
-/** A SourceType in canonical key order; anything beyond the known fields goes the generic way. */
-function typeJson(type: SourceType, text: (s: string) => string): string {
-  const keys = Object.keys(type);
-  for (const key of keys) if (!TYPE_KEYS.has(key)) return canonicalJson(type, text);
-  let out = '{';
-  let sep = '';
-  if (type.length !== undefined) {
-    out += '"length":' + canonicalJson(type.length, text);
-    sep = ',';
-  }
-  if (type.name !== undefined) {
-    out += sep + '"name":' + JSON.stringify(text(type.name));
-    sep = ',';
-  }
-  if (type.precision !== undefined) {
-    out += sep + '"precision":' + canonicalJson(type.precision, text);
-    sep = ',';
-  }
-  if (type.scale !== undefined) {
-    out += sep + '"scale":' + canonicalJson(type.scale, text);
-    sep = ',';
-  }
-  if (type.srid !== undefined) out += sep + '"srid":' + canonicalJson(type.srid, text);
-  return out + '}';
-}
-
-const TYPE_KEYS: ReadonlySet<string> = new Set(['length', 'name', 'precision', 'scale', 'srid']);
-
 function metadataJson(asset: Asset, text: (s: string) => string): string {
   let out = '{';
   if (asset.businessContext !== undefined) out += '"businessContext":' + canonicalJson(asset.businessContext, text) + ',';
   out += '"columns":[';
   const columns = asset.columns;
-  for (let i = 0; i < columns.length; i++) {
-    const c = columns[i]!;
-    if (i > 0) out += ',';
-    out += '{';
-    let sep = '';
-    if (c.description !== undefined) {
-      out += '"description":' + canonicalJson(c.description, text);
-      sep = ',';
-    }
-    if (c.label !== undefined) {
-      out += sep + '"label":' + JSON.stringify(text(c.label));
-      sep = ',';
-    }
-    if (c.name !== undefined) {
-      out += sep + '"name":' + JSON.stringify(text(c.name));
-      sep = ',';
-    }
-    if (c.semantics !== undefined) out += sep + '"semantics":' + canonicalJson(c.semantics, text);
-    out += '}';
-  }
+  for (let i = 0; i < columns.length; i++) out += (i > 0 ? ',' : '') + fieldsJson(columns[i]!, METADATA_COLUMN_KEYS, text);
   out += ']';
   if (asset.customProperties !== undefined) out += ',"customProperties":' + canonicalJson(asset.customProperties, text);
   return out + '}';
+}
+
+/** The keys each facet takes from a column, and those of a SourceType, in canonical (sorted) order. */
+const SCHEMA_COLUMN_KEYS = ['key', 'name', 'nullable', 'type'] as const;
+const METADATA_COLUMN_KEYS = ['description', 'label', 'name', 'semantics'] as const;
+const TYPE_KEYS = ['length', 'name', 'precision', 'scale', 'srid'] as const;
+const TYPE_KEY_SET: ReadonlySet<string> = new Set(TYPE_KEYS);
+
+/** `{"k":v,…}` over the given keys, already sorted; undefined members are left out, as canonicalJson does. */
+function fieldsJson(record: object, keys: readonly string[], text: (s: string) => string): string {
+  const fields = record as Record<string, unknown>;
+  let out = '{';
+  let sep = '';
+  for (const key of keys) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    out += sep + '"' + key + '":' + (key === 'type' ? typeJson(value as SourceType, text) : canonicalJson(value, text));
+    sep = ',';
+  }
+  return out + '}';
+}
+
+/** A SourceType in canonical key order; one with fields beyond the known ones goes the generic way. */
+function typeJson(type: SourceType, text: (s: string) => string): string {
+  for (const key of Object.keys(type)) if (!TYPE_KEY_SET.has(key)) return canonicalJson(type, text);
+  return fieldsJson(type, TYPE_KEYS, text);
 }
 
 function sha256(text: string): string {

@@ -1,27 +1,11 @@
 import type { TableRef } from '../../catalog/target.ts';
 
+export { NotOwnedError, TableNotFoundError } from '../../mapping/ownership-errors.ts';
+
 function show(ref: TableRef): string {
   return `${ref.database}.${ref.table}`;
 }
 
-/** The table exists but carries no ownership marker for this job: we never change or remove it. */
-export class NotOwnedError extends Error {
-  override readonly name = 'NotOwnedError';
-  constructor(
-    readonly ref: TableRef,
-    readonly action: 'update' | 'deprecate' | 'delete',
-    readonly owner: string | undefined,
-    readonly job: string,
-  ) {
-    const whose = owner === undefined ? 'carries no ownership marker' : `is owned by job "${owner}"`;
-    super(`refusing to ${action} ${show(ref)}: it ${whose} (catalog_sync.owner), and this is job "${job}"`);
-  }
-}
-
-/**
- * UpdateTable was refused twice with ConcurrentModificationException: someone else keeps writing the table. We
- * re-read and re-applied once; a second refusal is reported rather than fought over, and the next run retries.
- */
 export class GlueConflictError extends Error {
   override readonly name = 'GlueConflictError';
   constructor(readonly ref: TableRef) {
@@ -29,13 +13,6 @@ export class GlueConflictError extends Error {
       `conflict: ${show(ref)} was changed by another writer while we updated it, twice in a row ` +
         '(ConcurrentModificationException after a re-read); not written, the next run retries',
     );
-  }
-}
-
-export class TableNotFoundError extends Error {
-  override readonly name = 'TableNotFoundError';
-  constructor(readonly ref: TableRef) {
-    super(`table ${show(ref)} does not exist`);
   }
 }
 
