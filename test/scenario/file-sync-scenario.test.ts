@@ -1,7 +1,7 @@
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GuardError } from '../../src/engine/engine-errors.ts';
+import { DriftError, GuardError } from '../../src/engine/engine-errors.ts';
 import { openCheckpointStore } from '../../src/state/file-checkpoint-store.ts';
 import type { FileScenario } from '../support/file-scenario.ts';
 import { createFileScenario } from '../support/file-scenario.ts';
@@ -219,5 +219,20 @@ describe('file target scenario over the example export', () => {
     expect(summary.changes.created).toBeGreaterThan(0);
     expect(summary.traffic.target.writes).toBe(0);
     expect((await s.run()).summary.changes.created).toBe(0);
+  });
+
+  it('stops before writing anything when a table drifted and conflicts.policy is fail', async () => {
+    await s.run();
+    const table = await s.readTable(DB, 'salesorders');
+    await s.writeTable(DB, 'salesorders', { ...table, VersionId: '7', Parameters: { ...table.Parameters, 'steward.note': 'edited by hand' } });
+    await s.editExport('SalesOrders_Model.json', (doc) => {
+      doc.definitions.SalesOrders_Model['@EndUserText.label'] = 'changed meanwhile';
+    });
+    const before = await s.readTable(DB, 'salesorders_model');
+    await expect(s.run({ conflictPolicy: 'fail' })).rejects.toBeInstanceOf(DriftError);
+    expect(await s.readTable(DB, 'salesorders_model')).toEqual(before);
+    const { summary } = await s.run();
+    expect(summary.drift.map((d) => d.table)).toEqual(['ds_sales.salesorders']);
+    expect((await s.readTable(DB, 'salesorders')).Parameters['steward.note']).toBe('edited by hand');
   });
 });
