@@ -23,7 +23,8 @@ export interface NaiveUpsert {
 
 export function naiveGlueUpsert(client: GlueClient, mapping: Mapping, databasePrefix: string, concurrency: number): NaiveUpsert {
   const limit = pLimit(concurrency);
-  const known = new Set<string>();
+  // One CreateDatabase per database, shared by the upserts that find it missing at the same time.
+  const databases = new Map<string, Promise<unknown>>();
   return {
     async run(assets) {
       await Promise.all(
@@ -35,10 +36,13 @@ export function naiveGlueUpsert(client: GlueClient, mapping: Mapping, databasePr
               await client.send(new UpdateTableCommand({ DatabaseName: ref.database, TableInput: input }));
             } catch (error) {
               if ((error as { name?: string }).name !== 'EntityNotFoundException') throw error;
-              if (!known.has(ref.database)) {
-                known.add(ref.database);
-                await client.send(new CreateDatabaseCommand({ DatabaseInput: { Name: ref.database } })).catch(() => undefined);
+              let created = databases.get(ref.database);
+              if (!created) {
+                // AlreadyExistsException from an earlier run is fine.
+                created = client.send(new CreateDatabaseCommand({ DatabaseInput: { Name: ref.database } })).catch(() => undefined);
+                databases.set(ref.database, created);
               }
+              await created;
               await client.send(new CreateTableCommand({ DatabaseName: ref.database, TableInput: input }));
             }
           }),

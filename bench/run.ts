@@ -1,81 +1,52 @@
 /**
  * `npm run bench [-- --quick]`: incremental sync against the naive full upsert on the same catalogs, against
- * moto (a real Glue-compatible server) and the file target, plus micro-benchmarks. Prints a table and writes
- * bench/results/latest.json. Never part of `npm test`.
+ * moto (a real Glue-compatible server) and the file target, plus micro-benchmarks. Each part runs in a process of
+ * its own (bench/segment.ts). Prints a table and writes bench/results/latest.json. Never part of `npm test`.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileTarget } from '../src/connectors/file/file-target.ts';
-import { createGlueClient } from '../src/connectors/glue/create-glue-client.ts';
-import { GlueTarget } from '../src/connectors/glue/glue-target.ts';
-import { emptyTraffic } from '../src/catalog/traffic.ts';
-import { loadMapping } from '../src/mapping/load-mapping.ts';
 import { ensureMotoServer } from '../scripts/ensure-moto.ts';
 import { startMotoServer } from '../scripts/moto-server.ts';
-import { runMicro } from './micro.ts';
 import type { MicroResults } from './micro.ts';
-import { naiveFileUpsert, naiveGlueUpsert } from './naive-upsert.ts';
-import { runSyncBench } from './sync-bench.ts';
-import type { RunRecord, TargetKit } from './sync-bench.ts';
 import { printTable, summarise } from './report-results.ts';
+import type { RunRecord } from './sync-bench.ts';
 
 const quick = process.argv.includes('--quick');
-const log = (line: string) => process.stderr.write(line + '\n');
-const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const resultsDir = path.join(here, 'results');
 
-const mapping = await loadMapping();
-const work = await mkdtemp(path.join(tmpdir(), 'catalog-sync-bench-targets-'));
-
-function fileKit(name: string): TargetKit {
-  const root = path.join(work, name);
-  return {
-    name: 'file',
-    createTarget: () => new FileTarget({ path: path.join(root, 'sync'), databasePrefix: 'bench_', job: 'bench', mapping }),
-    createBaseline: () => {
-      const traffic = emptyTraffic();
-      return { upsert: naiveFileUpsert(path.join(root, 'naive'), mapping, 'naive_', traffic), traffic };
-    },
-  };
+function segment<T>(args: string[], env: NodeJS.ProcessEnv = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'segment.ts'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`bench segment ${args.join(' ')} exited ${code}`))));
+  });
 }
-
-function glueKit(endpoint: string, prefix: string): TargetKit {
-  const client = { region: 'us-east-1', endpoint, maxAttempts: 4 };
-  return {
-    name: 'moto',
-    createTarget: () =>
-      new GlueTarget({ ...client, databasePrefix: `${prefix}_`, skipArchive: true, maxConcurrency: 8, job: 'bench', mapping }),
-    createBaseline: () => {
-      const traffic = emptyTraffic();
-      return { upsert: naiveGlueUpsert(createGlueClient(client, traffic), mapping, `${prefix}_naive_`, 8), traffic };
-    },
-  };
-}
-
-// moto accepts any credentials; the SDK only needs some to sign with. Never real ones here.
-process.env.AWS_ACCESS_KEY_ID ??= 'bench';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
 
 const runs: RunRecord[] = [];
-let micro: MicroResults | null = null;
 const moto = await startMotoServer(await ensureMotoServer());
+let micro: MicroResults | null = null;
 try {
-  log(`moto at ${moto.endpoint}`);
-  const sizes = quick ? [1_000] : [1_000, 10_000];
-  for (const size of sizes) {
-    runs.push(...(await runSyncBench(glueKit(moto.endpoint, `b${size}`), size, log)));
-    runs.push(...(await runSyncBench(fileKit(`f${size}`), size, log)));
+  process.stderr.write(`moto at ${moto.endpoint}\n`);
+  for (const size of quick ? [1_000] : [1_000, 10_000]) {
+    runs.push(...(await segment<RunRecord[]>(['moto', String(size)], { BENCH_MOTO_ENDPOINT: moto.endpoint })));
+    runs.push(...(await segment<RunRecord[]>(['file', String(size)])));
   }
   if (!quick) {
-    log('100k assets against the file target');
-    runs.push(...(await runSyncBench(fileKit('f100k'), 100_000, log, 4)));
+    process.stderr.write('100k assets against the file target\n');
+    runs.push(...(await segment<RunRecord[]>(['file', '100000', '4'])));
   }
-  log('micro-benchmarks');
-  micro = await runMicro(quick ? 10_000 : 100_000);
+  process.stderr.write('micro-benchmarks\n');
+  micro = await segment<MicroResults>(['micro', quick ? '10000' : '100000']);
 } finally {
   await moto.stop();
-  await rm(work, { recursive: true, force: true });
 }
 
 const summary = summarise(runs, micro);

@@ -78,7 +78,7 @@ function record(name: string, target: string, assets: number, percent: number, m
  * Every step on the same evolving catalog, in this process: catalog-sync's incremental run, then the naive
  * baseline on exactly the same catalog state. `steps` limits the run to the first few (e.g. 100k: initial only).
  */
-export async function runSyncBench(kit: TargetKit, assets: number, log: (line: string) => void, steps = STEPS.length): Promise<RunRecord[]> {
+export async function runSyncBench(kit: TargetKit, assets: number, log: (line: string) => void, steps: number = STEPS.length): Promise<RunRecord[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'catalog-sync-bench-'));
   const records: RunRecord[] = [];
   try {

@@ -59,9 +59,11 @@ export class FileTarget implements Target {
   readonly type = 'file';
   readonly #options: FileTargetOptions;
   readonly #now: () => Date;
-  /** Tables as last read or written, for databases read by readState. */
-  readonly #tables = new Map<string, GlueTable>();
-  readonly #loaded = new Set<string>();
+  /**
+   * The version of each table as last read or written, per database read by readState: all a write needs to
+   * notice a concurrent change (it re-reads the file itself). Only versions, so 100k tables cost little memory.
+   */
+  readonly #versions = new Map<string, Map<string, string | undefined>>();
   readonly #databases = new Map<string, Promise<void>>();
   readonly #traffic: Traffic = emptyTraffic();
 
@@ -82,8 +84,8 @@ export class FileTarget implements Target {
     const out: TargetTable[] = [];
     for (const database of [...new Set(databases)].sort()) {
       assertStorableDatabase(database);
-      for (const key of [...this.#tables.keys()]) if (key.startsWith(`${database}/`)) this.#tables.delete(key);
-      this.#loaded.add(database);
+      const versions = new Map<string, string | undefined>();
+      this.#versions.set(database, versions);
       const tables = await this.#readDatabase(database);
       for (let page = 0; page < Math.max(1, Math.ceil(tables.length / PAGE_SIZE)); page += 1) {
         const list = tables.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
@@ -91,9 +93,27 @@ export class FileTarget implements Target {
         recordCall(this.#traffic, 'GetTables', sent, jsonBytes({ TableList: list }), false);
       }
       for (const table of tables) {
-        this.#tables.set(keyOf({ database, table: table.Name }), table);
+        versions.set(table.Name, table.VersionId);
         out.push(readTargetTable(table));
       }
+    }
+    return out;
+  }
+
+  /** One file read per table (counted as a GetTable), like the Glue target's single reads; missing ones left out. */
+  async readTables(refs: TableRef[]): Promise<TargetTable[]> {
+    const out: TargetTable[] = [];
+    for (let start = 0; start < refs.length; start += READ_BATCH) {
+      const batch = refs.slice(start, start + READ_BATCH);
+      const tables = await Promise.all(
+        batch.map(async (ref) => {
+          assertStorableRef(ref);
+          const table = (await readTableFile(this.#options.path, ref))?.table;
+          this.#countGetTable(ref, table);
+          return table;
+        }),
+      );
+      for (const table of tables) if (table) out.push(readTargetTable(table));
     }
     return out;
   }
@@ -134,7 +154,7 @@ export class FileTarget implements Target {
       try {
         assertStorableRef(ref);
         const found = await readTableFile(this.#options.path, ref);
-        if (!this.#loaded.has(ref.database)) this.#countGetTable(ref, found?.table);
+        if (!this.#versions.has(ref.database)) this.#countGetTable(ref, found?.table);
         if (!found) {
           outcomes.push({ ref, ok: true, alreadyGone: true });
           continue;
@@ -151,7 +171,7 @@ export class FileTarget implements Target {
             throw error;
           },
         );
-        this.#tables.delete(keyOf(ref));
+        this.#versions.get(ref.database)?.delete(ref.table);
         recordCall(this.#traffic, 'DeleteTable', jsonBytes({ DatabaseName: ref.database, Name: ref.table }), 0, true);
         outcomes.push(gone ? { ref, ok: true, alreadyGone: true } : { ref, ok: true });
       } catch (error) {
@@ -207,13 +227,14 @@ export class FileTarget implements Target {
    */
   async #current(ref: TableRef): Promise<GlueTable | undefined> {
     const onDisk = (await readTableFile(this.#options.path, ref))?.table;
-    if (!this.#loaded.has(ref.database)) {
+    if (!this.#versions.has(ref.database)) {
       this.#countGetTable(ref, onDisk);
       return onDisk;
     }
-    const known = this.#tables.get(keyOf(ref));
-    if ((known === undefined) !== (onDisk === undefined) || known?.VersionId !== onDisk?.VersionId) {
-      throw new ConcurrentModificationError(ref, known?.VersionId, onDisk?.VersionId);
+    const versions = this.#versions.get(ref.database);
+    const knownVersion = versions?.get(ref.table);
+    if (versions?.has(ref.table) !== (onDisk !== undefined) || knownVersion !== onDisk?.VersionId) {
+      throw new ConcurrentModificationError(ref, knownVersion, onDisk?.VersionId);
     }
     return onDisk;
   }
@@ -239,7 +260,7 @@ export class FileTarget implements Target {
       ? { DatabaseName: ref.database, TableInput: input, VersionId: current.VersionId }
       : { DatabaseName: ref.database, TableInput: input };
     recordCall(this.#traffic, current ? 'UpdateTable' : 'CreateTable', jsonBytes(body), 0, true);
-    this.#tables.set(keyOf(ref), table);
+    this.#versions.get(ref.database)?.set(ref.table, version);
     return version;
   }
 

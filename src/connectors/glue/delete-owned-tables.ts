@@ -8,8 +8,8 @@ import { NotOwnedError } from './glue-target-errors.ts';
 
 export interface DeleteContext {
   job: string;
-  /** Every table of a database as Glue holds it now; undefined when the database does not exist. */
-  readDatabase: (database: string) => Promise<GlueTable[] | undefined>;
+  /** Those of the named tables of a database that exist, as the caller knows them. */
+  readTables: (database: string, names: string[]) => Promise<GlueTable[] | undefined>;
   onDeleted: (ref: TableRef) => void;
 }
 
@@ -42,7 +42,7 @@ export async function deleteOwnedTables(
   for (const [database, group] of byDatabase) {
     let tables: GlueTable[] | undefined;
     try {
-      tables = await ctx.readDatabase(database);
+      tables = await ctx.readTables(database, [...new Set(group.map((g) => g.ref.table))]);
     } catch (error) {
       for (const { index, ref } of group) outcomes.set(index, { ref, ok: false, error: (error as Error).message });
       continue;

@@ -16,6 +16,7 @@ import type { GlueClientOptions } from './create-glue-client.ts';
 import { deleteOwnedTables } from './delete-owned-tables.ts';
 import { enforceTableLimits, assertGlueName, assertGlueRef } from './enforce-glue-limits.ts';
 import { GLUE_PAGE_SIZE, GlueCatalogApi } from './glue-catalog-api.ts';
+import { TableCache } from './table-cache.ts';
 import { GlueDatabases } from './glue-databases.ts';
 import { GlueConflictError, NotOwnedError, TableNotFoundError } from './glue-target-errors.ts';
 
@@ -56,8 +57,7 @@ export class GlueTarget implements Target {
   readonly #databases: GlueDatabases;
   readonly #traffic: Traffic = emptyTraffic();
   /** Tables as last read or written, for databases read by readState. */
-  readonly #tables = new Map<string, GlueTable>();
-  readonly #loaded = new Set<string>();
+  readonly #tables = new TableCache();
 
   constructor(options: GlueTargetOptions) {
     this.#options = options;
@@ -84,14 +84,16 @@ export class GlueTarget implements Target {
   async readState(databases: string[]): Promise<TargetTable[]> {
     const names = [...new Set(databases)].sort();
     for (const name of names) assertGlueName(name, 'database name');
-    const read = await Promise.all(names.map(async (name) => [name, await this.#api.getTables(name)] as const));
-    const out: TargetTable[] = [];
-    for (const [database, tables] of read) {
-      this.#remember(database, tables);
-      const sorted = [...(tables ?? [])].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
-      out.push(...sorted.map(readTargetTable));
-    }
-    return out;
+    // Each database is reduced to its TargetTables as soon as it is read, so the parsed listings of a large
+    // catalog are not all alive at once.
+    const read = await Promise.all(
+      names.map(async (name) => {
+        const tables = await this.#api.getTables(name);
+        this.#remember(name, tables);
+        return (tables ?? []).map(readTargetTable).sort((a, b) => (a.ref.table < b.ref.table ? -1 : a.ref.table > b.ref.table ? 1 : 0));
+      }),
+    );
+    return read.flat();
   }
 
   /**
@@ -110,8 +112,7 @@ export class GlueTarget implements Target {
     const out: TargetTable[] = [];
     await Promise.all(
       [...byDatabase].map(async ([database, wanted]) => {
-        const known = [...this.#tables.keys()].filter((k) => k.startsWith(`${database}/`)).length;
-        const pages = Math.max(1, Math.ceil(known / GLUE_PAGE_SIZE));
+        const pages = Math.max(1, Math.ceil(this.#tables.count(database) / GLUE_PAGE_SIZE));
         if (wanted.length <= pages) {
           const tables = await Promise.all(wanted.map((ref) => this.#api.getTable(ref)));
           for (const table of tables) if (table) out.push(readTargetTable(table));
@@ -155,11 +156,11 @@ export class GlueTarget implements Target {
 
   async delete(refs: TableRef[]): Promise<DeleteOutcome[]> {
     // A table this run's listing did not see may have been created since: look at it rather than call it gone.
-    const unseen = refs.filter((ref) => this.#loaded.has(ref.database) && !this.#tables.has(keyOf(ref)));
+    const unseen = refs.filter((ref) => this.#tables.loaded(ref.database) && !this.#tables.has(ref));
     await Promise.all(
       unseen.map(async (ref) => {
         const table = await this.#api.getTable(ref);
-        if (table) this.#tables.set(keyOf(ref), table);
+        if (table) this.#tables.set(ref, table);
       }),
     );
     return deleteOwnedTables(this.#api, refs, {
@@ -167,15 +168,11 @@ export class GlueTarget implements Target {
       // The ownership check uses this run's bulk read where there is one (the planner decided on it too):
       // listing a large database again would cost more than every deletion together, and BatchDeleteTable has
       // no condition to close the window anyway. A database not read yet is listed now.
-      readDatabase: async (database) => {
-        if (this.#loaded.has(database)) {
-          return [...this.#tables].filter(([key]) => key.startsWith(`${database}/`)).map(([, table]) => table);
-        }
-        const tables = await this.#api.getTables(database);
-        this.#remember(database, tables);
-        return tables;
+      readTables: async (database, names) => {
+        if (!this.#tables.loaded(database)) this.#remember(database, await this.#api.getTables(database));
+        return this.#tables.pick(database, names);
       },
-      onDeleted: (ref) => this.#tables.delete(keyOf(ref)),
+      onDeleted: (ref) => this.#tables.delete(ref),
     });
   }
 
@@ -197,15 +194,13 @@ export class GlueTarget implements Target {
   }
 
   #remember(database: string, tables: GlueTable[] | undefined): void {
-    for (const key of [...this.#tables.keys()]) if (key.startsWith(`${database}/`)) this.#tables.delete(key);
-    this.#loaded.add(database);
     this.#databases.known(database, tables !== undefined);
-    for (const table of tables ?? []) this.#tables.set(keyOf({ database, table: table.Name }), table);
+    this.#tables.load(database, tables);
   }
 
   /** The table a write merges onto: the one readState saw, or (database not read) a GetTable now. */
   async #current(ref: TableRef): Promise<GlueTable | undefined> {
-    if (this.#loaded.has(ref.database)) return this.#tables.get(keyOf(ref));
+    if (this.#tables.loaded(ref.database)) return this.#tables.get(ref);
     return this.#api.getTable(ref);
   }
 
@@ -241,7 +236,7 @@ export class GlueTarget implements Target {
         // Glue answers without the new VersionId. Rather than a GetTable after every write, the engine's bulk
         // verification read learns it; until then our cached copy carries none, so a second write to this table
         // in the same run goes without the optimistic check.
-        if (this.#loaded.has(ref.database)) this.#tables.set(keyOf(ref), { ...fitted.input, DatabaseName: ref.database });
+        this.#tables.set(ref, { ...fitted.input, DatabaseName: ref.database });
         return undefined;
       }
     }
