@@ -24,6 +24,7 @@ import { runSync } from '../src/engine/run-sync.ts';
 import { openCheckpointStore } from '../src/state/file-checkpoint-store.ts';
 import { CLIENT_ID, CLIENT_SECRET, demoAssets, FakeTenant, salesAssets, TENANT_URL, TOKEN_URL } from '../test/connectors/datasphere/fake-tenant.ts';
 import type { Traffic } from '../src/catalog/traffic.ts';
+import { syncOptionsFromConfig } from '../src/cli/sync-options.ts';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
 
@@ -53,17 +54,7 @@ async function main(): Promise<void> {
       const target = await createTarget(config);
       const checkpoints = await openCheckpointStore({ dir: config.checkpoints.dir, sourceSystem: source.system, flushEvery: 25, backups: config.checkpoints.backups });
       const { summary } = await runSync(
-        {
-          job: config.job.name,
-          spaces: [],
-          mode: 'incremental',
-          dryRun: false,
-          force: false,
-          concurrency: config.sync.concurrency,
-          change: config.change,
-          deletion: config.deletion,
-          conflictPolicy: config.conflicts.policy,
-        },
+        syncOptionsFromConfig(config),
         { source, target, checkpoints, logger: silentLogger },
       );
       await checkpoints.flush();

@@ -22,6 +22,7 @@ import { runSync } from '../src/engine/run-sync.ts';
 import { openCheckpointStore } from '../src/state/file-checkpoint-store.ts';
 import { ensureMotoServer, REPO_ROOT } from './ensure-moto.ts';
 import { startMotoServer } from './moto-server.ts';
+import { syncOptionsFromConfig } from '../src/cli/sync-options.ts';
 
 const { values } = parseArgs({
   options: {
@@ -71,17 +72,7 @@ async function measure(endpoint: string, corpusSource: string): Promise<Measured
       });
       try {
         const { summary } = await runSync(
-          {
-            job: config.job.name,
-            spaces: [],
-            mode: 'incremental',
-            dryRun: false,
-            force: false,
-            concurrency: config.sync.concurrency,
-            change: config.change,
-            deletion: config.deletion,
-            conflictPolicy: config.conflicts.policy,
-          },
+          syncOptionsFromConfig(config),
           { source: createSource(config), target, checkpoints, logger: silentLogger },
         );
         if (summary.status !== 'ok') throw new Error(`${run}: status ${summary.status}: ${JSON.stringify(summary.failed)}`);

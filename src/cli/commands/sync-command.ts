@@ -9,6 +9,7 @@ import { formatSummary } from '../format-summary.ts';
 import { formatPlan } from '../format-plan.ts';
 import { createProgress } from '../progress-bar.ts';
 import { openRun } from '../open-run.ts';
+import { syncOptionsFromConfig } from '../sync-options.ts';
 
 export interface SyncFlags {
   config: string;
@@ -46,18 +47,13 @@ async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCode
   const progress = createProgress(!flags.json);
   try {
     const outcome = await runSync(
-      {
-        job: config.job.name,
+      syncOptionsFromConfig(config, {
         spaces: flags.space,
         mode: flags.full ? 'full' : 'incremental',
         dryRun: flags.dryRun === true,
         force: flags.force === true,
         planOnly,
-        concurrency: config.sync.concurrency,
-        change: config.change,
-        deletion: config.deletion,
-        conflictPolicy: config.conflicts.policy,
-      },
+      }),
       {
         source: run.source,
         target: run.target,
