@@ -26,6 +26,7 @@ export function formatPlan(plan: SyncPlan, summary: RunSummary): string {
   const st = summary.strategies;
   lines.push(`  ${st.full} full, ${st.delta} delta, ${st.metadataOnly} metadata-only, ${st.deletion} deletion, ${st.skipped} unchanged`);
   for (const f of summary.failed) lines.push(`  FAILED ${f.assetId}: ${f.error}`);
+  for (const w of summary.warnings.filter((x) => x.assetId === '*')) lines.push(`  GUARD ${w.message}`);
   for (const s of summary.source.incompleteSpaces) lines.push(`  INCOMPLETE ${s.space}: ${s.reason}`);
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { countChanges } from '../change/change-set.ts';
 import { detectChanges, spaceOf } from '../change/detect-changes.ts';
 import type { ApplyResult } from './apply-plan.ts';
 import { applyPlan, describe } from './apply-plan.ts';
-import { DriftError } from './engine-errors.ts';
+import { DriftError, GuardError } from './engine-errors.ts';
 import type { EngineLogger } from './engine-logger.ts';
 import type { ConflictPolicy, DeletionPolicy } from './plan-sync.ts';
 import { planSync } from './plan-sync.ts';
@@ -107,7 +107,16 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     maxDeleteCount: options.deletion.maxCount,
     maxDeletePercent: options.deletion.maxPercent,
   });
-  if (!options.planOnly) {
+  const planWarnings: RunSummary['warnings'] = [];
+  if (options.planOnly) {
+    // A plan shows what sync would do, and that includes being stopped by a guard.
+    try {
+      guard.check({ plan, emptySpaces: changeSet.emptySpaces });
+    } catch (error) {
+      if (!(error instanceof GuardError)) throw error;
+      planWarnings.push({ assetId: '*', message: `sync would stop here: ${error.message}` });
+    }
+  } else {
     guard.check({ plan, emptySpaces: changeSet.emptySpaces });
     if (options.conflictPolicy === 'fail' && plan.drift.length > 0) {
       throw new DriftError(
@@ -174,7 +183,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     },
     strategies: countStrategies(plan.actions),
     failed,
-    warnings: [...changeSet.warnings, ...applied.warnings, ...verification.mismatches],
+    warnings: [...planWarnings, ...changeSet.warnings, ...applied.warnings, ...verification.mismatches],
     drift: plan.drift.map((d) => ({ assetId: d.assetId, table: refKey(d.ref), expectedVersion: d.expectedVersion, actualVersion: d.actualVersion })),
     verified: { checked: verification.checked, matched: verification.matched },
     traffic: {

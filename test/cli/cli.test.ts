@@ -81,6 +81,9 @@ describe('catalog-sync CLI', () => {
     const stopped = await runCli(['sync', '--config', configFile]);
     expect(stopped.code).toBe(4);
     expect(stopped.stderr).toMatch(/deletion.maxCount/);
+    const preview = await runCli(['plan', '--config', configFile]);
+    expect(preview.code).toBe(2);
+    expect(preview.stdout).toMatch(/GUARD sync would stop here: .*deletion.maxCount/);
     expect((await runCli(['sync', '--force', '--config', configFile])).code).toBe(0);
   });
 
