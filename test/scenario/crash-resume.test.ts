@@ -116,4 +116,29 @@ describe('a run killed with SIGKILL mid-write', () => {
     const again = await runToEnd(crashed);
     expect(again.summary.traffic.target.writes).toBe(0);
   });
+
+  it('stops cleanly on SIGTERM: writes in flight finish, the checkpoint holds exactly what was written', { timeout: 120_000 }, async () => {
+    const stopped = await prepare('stopped');
+    const dir = stopped.slice(0, -5);
+    const child = cli(stopped);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (child.exitCode === null) {
+      if ((await countTables(dir)) >= KILL_AFTER) {
+        child.kill('SIGTERM');
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await exited).toBe(130);
+    const written = await countTables(dir);
+    expect(written).toBeLessThan(ASSETS);
+    const report = await validateCheckpointFile(path.join(dir, 'checkpoints', 'datasphere_checkpoints.json'));
+    expect(report.ok).toBe(true);
+    // Graceful: every table that reached the target is in the checkpoint, so the next run writes only the rest.
+    expect(report.entryCount).toBe(written);
+    const resumed = await runToEnd(stopped);
+    expect(resumed.code).toBe(0);
+    expect(resumed.summary.traffic.target.writes).toBe(ASSETS - written);
+    expect(resumed.summary.strategies.skipped).toBe(written);
+  });
 });
