@@ -39,6 +39,8 @@ export interface WriteResult {
   ref: TableRef;
   /** The version the write produced, where the target answers with it; else verification learns it. */
   version?: string;
+  /** Size of a full write of the table built for this request (see fullWriteBytes), so it is not built twice. */
+  fullWriteBytes?: number;
   /** Truncations and other adjustments the target's rules forced on this write. */
   warnings: string[];
 }

@@ -28,6 +28,8 @@ export interface ApplyResult {
   warnings: AssetWarning[];
   /** Whether an abort signal stopped the run before every action was applied. */
   interrupted: boolean;
+  /** Full-write size of each asset written or recorded, by asset id: the run summary's baseline reuses them. */
+  fullWriteBytes: Map<string, number>;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface ApplyResult {
  * resumes from there. Failures are per asset: one table's error never stops the others.
  */
 export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDeps): Promise<ApplyResult> {
-  const result: ApplyResult = { confirmed: [], failed: [], warnings: [], interrupted: false };
+  const result: ApplyResult = { confirmed: [], failed: [], warnings: [], interrupted: false, fullWriteBytes: new Map() };
   const limit = pLimit(deps.concurrency);
   const total = actions.length;
   let done = 0;
@@ -90,7 +92,8 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
         ...(change.previous?.target.version !== undefined ? { expectedVersion: change.previous.target.version } : {}),
       });
       for (const message of written.warnings) result.warnings.push({ assetId: change.assetId, message });
-      const fullWriteBytes = deps.target.fullWriteBytes(asset, action.ref, change.hashes);
+      const fullWriteBytes = written.fullWriteBytes ?? deps.target.fullWriteBytes(asset, action.ref, change.hashes);
+      result.fullWriteBytes.set(change.assetId, fullWriteBytes);
       await deps.checkpoints.put(entryAfterWrite(change, action.ref, written.version, deps, fullWriteBytes));
       result.confirmed.push({ change, ref: action.ref });
       return;
@@ -98,6 +101,7 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
     case 'record': {
       if (!deps.guard.permits(action)) return;
       const fullWriteBytes = change.asset ? deps.target.fullWriteBytes(change.asset, action.ref, change.hashes) : undefined;
+      if (fullWriteBytes !== undefined) result.fullWriteBytes.set(change.assetId, fullWriteBytes);
       await deps.checkpoints.put(entryAfterWrite(change, action.ref, action.version, deps, fullWriteBytes));
       result.confirmed.push({ change, ref: action.ref });
       return;

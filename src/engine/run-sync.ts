@@ -66,10 +66,11 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   const spaces = options.spaces.length > 0 ? options.spaces : await source.listSpaces();
   // A full run rewrites everything, so it needs every definition: it offers the source no validators to
   // answer "not modified" to.
+  const entries = checkpoints.all();
   const known =
     options.mode === 'full'
       ? new Map<string, { validator?: string }>()
-      : new Map(checkpoints.all().map((e) => [e.assetId, e.validator === undefined ? {} : { validator: e.validator }]));
+      : new Map(entries.map((e) => [e.assetId, e.validator === undefined ? {} : { validator: e.validator }]));
   const extracts: SpaceExtract[] = [];
   const failedSpaces: IncompleteSpace[] = [];
   for (const space of spaces) {
@@ -85,7 +86,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     extracts,
     failedSpaces,
     checkpoint: (id) => checkpoints.get(id),
-    checkpointEntries: checkpoints.all().filter((e) => inScope.has(spaceOf(e.assetId))),
+    checkpointEntries: entries.filter((e) => inScope.has(spaceOf(e.assetId))),
     options: options.change,
   });
 
@@ -127,7 +128,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     }
   }
 
-  let applied: ApplyResult = { confirmed: [], failed: [], warnings: [], interrupted: false };
+  let applied: ApplyResult = { confirmed: [], failed: [], warnings: [], interrupted: false, fullWriteBytes: new Map() };
   let verification: Verification = { checked: 0, matched: 0, mismatches: [], versions: new Map() };
   if (!options.planOnly) {
     deps.onPhase?.('apply', plan.actions.length);
@@ -156,7 +157,9 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   const sourceTraffic = source.traffic();
   const fullSyncBytes = changeSet.changes.reduce((sum, change) => {
     if (change.type === 'DELETED') return sum;
-    // Unchanged assets reuse the size recorded at their last write instead of building the table again.
+    // Sizes known from this run's writes, or recorded at an unchanged asset's last write, spare building the table again.
+    const known = applied.fullWriteBytes.get(change.assetId);
+    if (known !== undefined) return sum + known;
     if (change.type === 'UNCHANGED' && change.previous?.fullWriteBytes !== undefined) return sum + change.previous.fullWriteBytes;
     if (change.asset) return sum + target.fullWriteBytes(change.asset, target.resolve(change.asset), change.hashes);
     return sum + (change.previous?.fullWriteBytes ?? 0);

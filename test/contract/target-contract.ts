@@ -224,7 +224,8 @@ export function targetContract(label: string, makeHarness: (ctx: ContractContext
     it('counts its traffic in Glue operation terms', async () => {
       const t = open();
       const asset = makeAsset();
-      const { ref } = await t.write(request(t, asset));
+      const { ref, fullWriteBytes } = await t.write(request(t, asset));
+      expect(fullWriteBytes).toBe(t.fullWriteBytes(asset, ref, H1));
       await t.readState([sales()]);
       const traffic = t.traffic();
       expect(traffic.byOperation['CreateTable']?.requests).toBe(1);

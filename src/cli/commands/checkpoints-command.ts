@@ -10,6 +10,7 @@ import { validateCheckpointFile } from '../../state/validate-checkpoint-file.ts'
 import { createSource } from '../create-connectors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
+import { configOption } from '../config-option.ts';
 
 interface Flags {
   config: string;
@@ -48,7 +49,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
   group
     .command('list')
     .description('one line per synced asset')
-    .option('-c, --config <file>', 'configuration file', 'config.json')
+    .addOption(configOption())
     .option('-s, --space <space>', 'only this space')
     .option('--json', 'print the entries as JSON')
     .action(async (flags: Flags) => {
@@ -68,7 +69,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
   group
     .command('show <assetId>')
     .description('the whole checkpoint entry of one asset')
-    .option('-c, --config <file>', 'configuration file', 'config.json')
+    .addOption(configOption())
     .action(async (assetId: string, flags: Flags) => {
       const store = await openStore(flags);
       const entry = store.get(assetId);
@@ -84,7 +85,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
   group
     .command('validate')
     .description('check the checkpoint file: checksum and every entry; exit 0 = valid, 1 = problems')
-    .option('-c, --config <file>', 'configuration file', 'config.json')
+    .addOption(configOption())
     .action(async (flags: Flags) => {
       const { paths, system } = await locate(flags);
       const report = await validateCheckpointFile(paths.file, { sourceSystem: system });
@@ -97,7 +98,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
   group
     .command('backups')
     .description('the backups of the checkpoint, newest first, with their validity')
-    .option('-c, --config <file>', 'configuration file', 'config.json')
+    .addOption(configOption())
     .action(async (flags: Flags) => {
       const { config, system } = await locate(flags);
       const backups = await listBackups(config.checkpoints.dir, system);
@@ -111,7 +112,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
   group
     .command('restore [backup]')
     .description('replace the checkpoint with a backup (file name, or "latest" valid one); the current file is backed up first')
-    .option('-c, --config <file>', 'configuration file', 'config.json')
+    .addOption(configOption())
     .action(async (backup: string | undefined, flags: Flags) => {
       const { config, system, paths } = await locate(flags);
       // Restoring under a running sync would be overwritten by its next flush: take the same lock.

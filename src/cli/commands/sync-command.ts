@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RunSummary } from '../../engine/run-summary.ts';
+import type { PlannedAction } from '../../engine/sync-plan.ts';
 import { runSync } from '../../engine/run-sync.ts';
 import { appendRunHistory } from '../../report/run-history.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -10,6 +11,7 @@ import { formatPlan } from '../format-plan.ts';
 import { createProgress } from '../progress-bar.ts';
 import { openRun } from '../open-run.ts';
 import { syncOptionsFromConfig } from '../sync-options.ts';
+import { configOption } from '../config-option.ts';
 
 export interface SyncFlags {
   config: string;
@@ -23,7 +25,7 @@ export interface SyncFlags {
 
 function addRunOptions(command: Command): Command {
   return command
-    .option('-c, --config <file>', 'configuration file', 'config.json')
+    .addOption(configOption())
     .option('-s, --space <space>', 'only this space (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--full', 'write every asset in full, whatever changed')
     .option('--force', 'override the max-delete and empty-space guards')
@@ -92,7 +94,7 @@ function report(summary: RunSummary, json: boolean): void {
   else process.stdout.write(formatSummary(summary) + '\n');
 }
 
-function planJson(actions: Awaited<ReturnType<typeof runSync>>['plan']['actions']) {
+function planJson(actions: readonly PlannedAction[]) {
   return actions.map((a) => ({
     assetId: a.change.assetId,
     change: a.change.type,

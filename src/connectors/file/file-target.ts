@@ -134,7 +134,7 @@ export class FileTarget implements Target {
       parameterPrefix: this.#options.mapping.options.parameterPrefix,
     });
     const version = await this.#store(ref, input, current);
-    return { ref, version, warnings };
+    return { ref, version, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
   }
 
   async deprecate(ref: TableRef, at: string): Promise<WriteResult> {

@@ -139,7 +139,7 @@ export class GlueTarget implements Target {
     const version = await this.#put(ref, current, 'update', warnings, asset.space, (table) =>
       mergeTableInput(table, built.input, request.strategy, request.facets, { parameterPrefix }),
     );
-    return { ref, ...(version !== undefined ? { version } : {}), warnings };
+    return { ref, ...(version !== undefined ? { version } : {}), fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
   }
 
   async deprecate(ref: TableRef, at: string): Promise<WriteResult> {

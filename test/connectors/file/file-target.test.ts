@@ -74,7 +74,8 @@ describe('FileTarget', () => {
     const t = target();
     const asset = makeAsset();
     const result = await t.write(request(t, asset));
-    expect(result).toEqual({ ref: { database: 'ds_sales', table: 'orders' }, version: '1', warnings: [] });
+    const ref = { database: 'ds_sales', table: 'orders' };
+    expect(result).toEqual({ ref, version: '1', fullWriteBytes: t.fullWriteBytes(asset, ref, H1), warnings: [] });
 
     const stored = await readTable('ds_sales', 'orders');
     expect(stored).toMatchObject({
