@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,8 +66,11 @@ export async function acquireLock(lockPath: string, options: AcquireLockOptions 
       const known = holder.info;
       throw new LockHeldError(lockPath, known?.pid, known?.hostname, known?.startedAt);
     }
-    if (await removeIfUnchanged(lockPath, holder.text)) {
+    if (await removeStale(lockPath, holder.text)) {
       options.onWarning?.(`took over stale checkpoint lock ${lockPath}: ${stale}`);
+    } else {
+      // Another run is taking the same stale lock over: give it a moment, then look again.
+      await delay(5 * attempt);
     }
   }
 }
@@ -84,7 +87,7 @@ class FileLock implements Lock {
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    // Only our own lock: if it was (wrongly) taken over, deleting the new holder's file would let a third run in.
+    // Only our own lock: should it ever have been taken over, the new holder's file is not ours to delete.
     await removeIfUnchanged(this.path, this.text);
   }
 }
@@ -129,13 +132,39 @@ function staleReason(holder: Holder, unreadableStaleAfterMs: number, now: Date):
 }
 
 /**
- * Deletes the lock file only if it still holds `expected`. Two racing takeovers must not both win, so the file is
- * first moved aside with an atomic rename and checked there: if it turns out to be a fresh lock that another
- * process took a moment ago (not the stale one we judged), it is linked back — link() fails rather than overwrite
- * should yet another lock have appeared — and we report "not removed". A cheap re-read before the rename keeps us
- * from touching a fresh lock in the common case. What remains is a window of microseconds in which three processes
- * would have to start against the same stale lock at once; for a tool run from cron that is accepted.
+ * Deletes a stale lock file, only if it still holds what we judged stale. Takeovers are serialised by a second
+ * O_EXCL file (`<lock>.takeover`): under it, a lock file whose content still equals the stale holder's cannot change
+ * under us — a fresh lock can only be created where none exists, and only its own (living) holder removes it — so
+ * "read, compare, unlink" is safe. Racing takeovers that lose the mutex back off and look again.
  */
+async function removeStale(lockPath: string, expected: string): Promise<boolean> {
+  const mutex = `${lockPath}.takeover`;
+  try {
+    await (await fs.open(mutex, 'wx', 0o644)).close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    await clearAbandonedMutex(mutex);
+    return false;
+  }
+  try {
+    return await removeIfUnchanged(lockPath, expected);
+  } finally {
+    await fs.rm(mutex, { force: true });
+  }
+}
+
+/** A takeover takes milliseconds; a mutex much older than that was left by a process that died in it. */
+const ABANDONED_MUTEX_MS = 30_000;
+
+async function clearAbandonedMutex(mutex: string): Promise<void> {
+  try {
+    if (Date.now() - (await fs.stat(mutex)).mtimeMs > ABANDONED_MUTEX_MS) await fs.rm(mutex, { force: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/** Deletes the lock file if it holds `expected`: our own lock on release, or a stale one under the takeover mutex. */
 async function removeIfUnchanged(lockPath: string, expected: string): Promise<boolean> {
   try {
     if ((await fs.readFile(lockPath, 'utf8')) !== expected) return false;
@@ -143,21 +172,6 @@ async function removeIfUnchanged(lockPath: string, expected: string): Promise<bo
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
-  const aside = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
-  try {
-    await fs.rename(lockPath, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-  try {
-    const text = await fs.readFile(aside, 'utf8');
-    if (text === expected) return true;
-    await fs.link(aside, lockPath).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
-    return false;
-  } finally {
-    await fs.rm(aside, { force: true });
-  }
+  await fs.rm(lockPath, { force: true });
+  return true;
 }
