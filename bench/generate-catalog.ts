@@ -2,7 +2,7 @@ import type { Asset, AssetKind, Column, SourceType } from '../src/catalog/asset.
 
 /**
  * Synthetic Datasphere-like catalogs, deterministic from a seed. The distributions are taken from the 19 assets
- * of the real CSN corpus (../shared/corpus/csn) as parsed by CsnFilesSource:
+ * of the real CSN corpus (test/fixtures/corpus/csn) as parsed by CsnFilesSource:
  * - columns per asset: 2–33, median 9 (corpus: 2 2 3 5 5 5 8 8 8 9 11 12 13 13 14 17 19 25 33)
  * - column types: cds.String 59 %, cds.Integer64 19 %, cds.Date 8 %, cds.Decimal 7 %, cds.Double 4 %,
  *   cds.hana.ST_GEOMETRY 2 %, cds.Integer 1 % (126/41/16/15/8/5/1 of 212 columns)

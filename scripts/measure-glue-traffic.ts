@@ -26,7 +26,7 @@ import { syncOptionsFromConfig } from '../src/cli/sync-options.ts';
 
 const { values } = parseArgs({
   options: {
-    corpus: { type: 'string', default: path.resolve(REPO_ROOT, '../shared/corpus/csn') },
+    corpus: { type: 'string', default: path.resolve(REPO_ROOT, 'test/fixtures/corpus/csn') },
     endpoint: { type: 'string' },
     json: { type: 'boolean', default: false },
   },

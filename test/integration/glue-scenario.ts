@@ -39,7 +39,7 @@ export interface GlueScenario {
 }
 
 /**
- * The whole corpus (/work/shared/corpus/csn) synced into moto through runSync, with a database prefix of its own
+ * The whole corpus (test/fixtures/corpus/csn) synced into moto through runSync, with a database prefix of its own
  * and a temp folder holding the corpus copy (so tests can edit it) and the checkpoint file.
  */
 export async function createGlueScenario(label: string): Promise<GlueScenario> {

@@ -9,7 +9,7 @@ import type { GlueTargetOptions } from '../../src/connectors/glue/glue-target.ts
 import type { Mapping } from '../../src/mapping/load-mapping.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CORPUS_CSN = path.resolve(REPO_ROOT, '../shared/corpus/csn');
+export const CORPUS_CSN = path.resolve(REPO_ROOT, 'test/fixtures/corpus/csn');
 
 /**
  * Dummy credentials for the SDK's default provider chain, set in this test process only: moto accepts any, and

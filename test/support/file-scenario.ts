@@ -12,7 +12,7 @@ import { openCheckpointStore } from '../../src/state/file-checkpoint-store.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const exampleExport = path.join(repoRoot, 'examples/datasphere-export');
-export const corpusCsn = path.resolve(repoRoot, '../shared/corpus/csn');
+export const corpusCsn = path.resolve(repoRoot, 'test/fixtures/corpus/csn');
 
 export interface FileScenario {
   root: string;

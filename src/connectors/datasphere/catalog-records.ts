@@ -1,6 +1,6 @@
 /**
  * The catalog's records, reduced to what the connector uses. Field names are those of the recorded
- * responses (../shared/corpus/datasphere-api/catalog_assets.json); anything else in a record is ignored,
+ * responses (test/fixtures/corpus/datasphere-api/catalog_assets.json); anything else in a record is ignored,
  * so additions by newer Datasphere releases do no harm.
  */
 export interface AssetRecord {

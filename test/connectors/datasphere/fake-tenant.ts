@@ -7,13 +7,13 @@ import nock from 'nock';
 /**
  * An in-process SAP Datasphere tenant for tests and the traffic measurement (scripts/): nock intercepts
  * axios' requests and this class answers them from fixtures, the way the documented API and the recorded
- * responses (../shared/corpus/datasphere-api) behave — OAuth client credentials, catalog paging in both
+ * responses (test/fixtures/corpus/datasphere-api) behave — OAuth client credentials, catalog paging in both
  * styles, design-time lists and CSN, consumption `$metadata`, ETag / If-None-Match. Faults are injected
  * per request pattern. It keeps a log of every request so tests can count what the connector asked for.
  */
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-export const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
+export const CORPUS = path.resolve(REPO_ROOT, 'test/fixtures/corpus');
 export const FIXTURES = path.resolve(REPO_ROOT, 'test/fixtures/datasphere');
 
 export const TENANT_URL = 'https://acme.eu10.hcs.cloud.sap';

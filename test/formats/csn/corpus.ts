@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** The real Datasphere exports (../shared/corpus beside the repo root, locally and in CI). */
-export const CORPUS_DIR = fileURLToPath(new URL('../../../../shared/corpus/csn', import.meta.url));
+/** The real Datasphere exports, copied into the repository (test/fixtures/corpus, see its NOTICE.md). */
+export const CORPUS_DIR = fileURLToPath(new URL('../../fixtures/corpus/csn', import.meta.url));
 
 export function corpusFiles(): string[] {
   return readdirSync(CORPUS_DIR)

@@ -7,8 +7,8 @@ import { loadMapping } from '../../../src/mapping/load-mapping.ts';
 import type { Mapping } from '../../../src/mapping/load-mapping.ts';
 import { mapType } from '../../../src/mapping/map-type.ts';
 
-/** The recorded consumption $metadata of a real tenant (../shared/corpus/datasphere-api). */
-const RECORDED = fileURLToPath(new URL('../../../../shared/corpus/datasphere-api/SAP.TIME.VIEW_DIMENSION_DAY.xml', import.meta.url));
+/** The recorded consumption $metadata of a real tenant (test/fixtures/corpus/datasphere-api). */
+const RECORDED = fileURLToPath(new URL('../../fixtures/corpus/datasphere-api/SAP.TIME.VIEW_DIMENSION_DAY.xml', import.meta.url));
 const DAY = 'SAP.TIME.VIEW_DIMENSION_DAY';
 
 function edmx(schema: string, references = ''): string {
