@@ -1,23 +1,48 @@
-import { ConfigError } from '../config/config-error.ts';
-import { DriftError, GuardError } from '../engine/engine-errors.ts';
-
-/** The only place that decides how the process ends. */
+/**
+ * The only place that decides how the process ends. Errors are mapped by their stable `code` field, never by
+ * class identity or message text, so any layer can throw a typed error without the CLI importing it.
+ */
 export const ExitCode = {
   ok: 0,
   fatal: 1,
-  /** `plan`: changes are pending. */
+  /** `plan`: changes are pending. `verify`: drift was found. */
   changesPending: 2,
   /** Some assets failed or a space could not be listed completely; the rest was synced. */
   partial: 3,
   /** A safety guard (max deletes, empty space, drift under `fail`) stopped the run before it did harm. */
   guardStopped: 4,
+  /** Another run holds the checkpoint lock (see `--wait-lock`). */
+  lockHeld: 5,
+  /** Stopped by SIGINT (128 + 2). */
   interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15). */
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** Error `code` → exit code. Codes not listed here are fatal. */
+const BY_CODE: Readonly<Record<string, ExitCodeValue>> = {
+  GUARD_STOPPED: ExitCode.guardStopped,
+  TARGET_DRIFT: ExitCode.guardStopped,
+  LOCK_HELD: ExitCode.lockHeld,
+  INTERRUPTED: ExitCode.interrupted,
+  TERMINATED: ExitCode.terminated,
+};
+
+/** The stable `code` of a typed error, if it has one. */
+export function errorCodeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 export function exitCodeFor(error: unknown): ExitCodeValue {
-  if (error instanceof GuardError || error instanceof DriftError) return ExitCode.guardStopped;
-  if (error instanceof ConfigError) return ExitCode.fatal;
-  return ExitCode.fatal;
+  const code = errorCodeOf(error);
+  return (code !== undefined ? BY_CODE[code] : undefined) ?? ExitCode.fatal;
+}
+
+/** The exit code of a process stopped by a signal: 128 + the signal's number, as shells report it. */
+export function exitCodeForSignal(signal: NodeJS.Signals): ExitCodeValue {
+  return signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
 }
