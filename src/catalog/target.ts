@@ -45,6 +45,17 @@ export interface WriteResult {
   warnings: string[];
 }
 
+/**
+ * One field a write would change in a table, as `plan` shows it: `column salesorderid comment`, `description`,
+ * `parameter datasphere.tags`. Values are short display strings, not the raw Glue values.
+ */
+export interface FieldChange {
+  path: string;
+  kind: 'added' | 'removed' | 'changed';
+  before?: string;
+  after?: string;
+}
+
 export interface DeleteOutcome {
   ref: TableRef;
   ok: boolean;
@@ -68,6 +79,11 @@ export interface Target {
    */
   readTables?(refs: TableRef[]): Promise<TargetTable[]>;
   write(request: WriteRequest): Promise<WriteResult>;
+  /**
+   * What write(request) would change in the table as it is now, without writing: for a create, the new table's
+   * main fields as added. Optional; `plan` and `--dry-run` show no field diff for targets without it.
+   */
+  previewWrite?(request: WriteRequest): Promise<FieldChange[]>;
   /** Marks an owned table deprecated (deletion policy `deprecate`). */
   deprecate(ref: TableRef, at: string): Promise<WriteResult>;
   delete(refs: TableRef[]): Promise<DeleteOutcome[]>;
