@@ -165,6 +165,36 @@ export function targetContract(label: string, makeHarness: (ctx: ContractContext
       ]);
     });
 
+    it('previews a write field by field and writes nothing', async () => {
+      const t = open();
+      expect(t.previewWrite).toBeTypeOf('function');
+      const asset = makeAsset();
+      const ref = t.resolve(asset);
+      const created = await t.previewWrite!(request(t, asset));
+      expect(created).toContainEqual({ path: 'column id', kind: 'added', after: 'bigint "Order ID"' });
+      expect(created).toContainEqual({ path: 'description', kind: 'added', after: '"Sales orders"' });
+      expect(await harness.readTable(ref)).toBeUndefined();
+
+      await t.write(request(t, asset));
+      const before = await harness.readTable(ref);
+      const changed = makeAsset({
+        columns: [
+          { name: 'ID', type: { name: 'cds.Integer64' }, nullable: false, key: true, label: 'Order number' },
+          { name: 'AMOUNT', type: { name: 'cds.Double' }, nullable: true, key: false, label: 'Amount', description: 'Gross amount in document currency' },
+          { name: 'CURRENCY', type: { name: 'cds.String', length: 5 }, nullable: true, key: false, label: 'Currency', semantics: { 'Semantics.currencyCode': true } },
+          { name: 'TAX', type: { name: 'cds.Integer' }, nullable: true, key: false },
+        ],
+      });
+      const next = open();
+      await next.readState([sales()]);
+      const diff = await next.previewWrite!(request(next, changed, { create: false, hashes: H3 }));
+      expect(diff).toContainEqual({ path: 'column id comment', kind: 'changed', before: '"Order ID"', after: '"Order number"' });
+      expect(diff).toContainEqual({ path: 'column amount type', kind: 'changed', before: 'decimal(15,2)', after: 'double' });
+      expect(diff).toContainEqual({ path: 'column tax', kind: 'added', after: 'int' });
+      expect(diff.some((c) => c.path.includes('catalog_sync.'))).toBe(false);
+      expect(await harness.readTable(ref)).toEqual(before);
+    });
+
     it('deletes owned tables and reports missing ones as already gone', async () => {
       const t = open();
       const { ref } = await t.write(request(t, makeAsset()));

@@ -2,11 +2,12 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Asset } from '../../catalog/asset.ts';
 import type { AssetHashes } from '../../catalog/hashes.ts';
-import type { DeleteOutcome, TableRef, Target, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
+import type { DeleteOutcome, FieldChange, TableRef, Target, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
 import { emptyTraffic, recordCall } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
-import type { BuildContext } from '../../mapping/build-table-input.ts';
+import type { BuildContext, BuiltTableInput } from '../../mapping/build-table-input.ts';
+import { diffTableInput } from '../../mapping/diff-table-input.ts';
 import { deprecateTableInput } from '../../mapping/deprecate-table-input.ts';
 import type { GlueDatabaseInput, GlueTable, GlueTableInput } from '../../mapping/glue-table.ts';
 import type { Mapping } from '../../mapping/load-mapping.ts';
@@ -14,6 +15,7 @@ import { mergeTableInput } from '../../mapping/merge-table-input.ts';
 import { isOwnedBy, readTargetTable, tableOwner } from '../../mapping/read-target-table.ts';
 import { OWNER_KEY } from '../../mapping/table-parameters.ts';
 import { databaseName, resolveTableRef } from '../../mapping/table-naming.ts';
+import { toTableInput } from '../../mapping/to-table-input.ts';
 import { atomicWriteFile } from './atomic-write-file.ts';
 import {
   ConcurrentModificationError,
@@ -128,13 +130,32 @@ export class FileTarget implements Target {
     }
     if (current && request.create) warnings.push(`${keyOf(ref)} already existed with our marker; updated it`);
     if (!current && !request.create) warnings.push(`${keyOf(ref)} was missing; created it`);
-    const built = buildTableInput(request.asset, this.#buildContext(request.hashes, ref));
+    const { built, input } = this.#writeInput(request, current);
     warnings.push(...built.warnings);
+    const version = await this.#store(ref, input, current);
+    return { ref, version, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
+  }
+
+  /** What write(request) would change in the table on disk now; reads as write does, writes nothing. */
+  async previewWrite(request: WriteRequest): Promise<FieldChange[]> {
+    const { ref } = request;
+    assertStorableRef(ref);
+    const current = (await readTableFile(this.#options.path, ref))?.table;
+    // Within a database readState listed, Glue terms need no further read (the Glue target previews from its listing).
+    if (!this.#versions.has(ref.database)) this.#countGetTable(ref, current);
+    if (current && !isOwnedBy(current, this.#options.job)) {
+      throw new NotOwnedError(ref, 'update', tableOwner(current), this.#options.job);
+    }
+    return diffTableInput(current ? toTableInput(current) : undefined, this.#writeInput(request, current).input);
+  }
+
+  /** The table a write stores: ours built from the asset, merged onto the current table by the request's strategy. */
+  #writeInput(request: WriteRequest, current: GlueTable | undefined): { built: BuiltTableInput; input: GlueTableInput } {
+    const built = buildTableInput(request.asset, this.#buildContext(request.hashes, request.ref));
     const input = mergeTableInput(current, built.input, request.strategy, request.facets, {
       parameterPrefix: this.#options.mapping.options.parameterPrefix,
     });
-    const version = await this.#store(ref, input, current);
-    return { ref, version, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
+    return { built, input };
   }
 
   async deprecate(ref: TableRef, at: string): Promise<WriteResult> {

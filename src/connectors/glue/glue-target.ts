@@ -1,16 +1,18 @@
 import type { Asset } from '../../catalog/asset.ts';
 import type { AssetHashes } from '../../catalog/hashes.ts';
-import type { DeleteOutcome, TableRef, Target, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
+import type { DeleteOutcome, FieldChange, TableRef, Target, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
 import { emptyTraffic } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
 import type { BuildContext } from '../../mapping/build-table-input.ts';
 import { deprecateTableInput } from '../../mapping/deprecate-table-input.ts';
+import { diffTableInput } from '../../mapping/diff-table-input.ts';
 import type { GlueTable, GlueTableInput } from '../../mapping/glue-table.ts';
 import type { Mapping } from '../../mapping/load-mapping.ts';
 import { mergeTableInput } from '../../mapping/merge-table-input.ts';
 import { isOwnedBy, readTargetTable, tableOwner } from '../../mapping/read-target-table.ts';
 import { databaseName, resolveTableRef } from '../../mapping/table-naming.ts';
+import { toTableInput } from '../../mapping/to-table-input.ts';
 import { createGlueClient } from './create-glue-client.ts';
 import type { GlueClientOptions } from './create-glue-client.ts';
 import { deleteOwnedTables } from './delete-owned-tables.ts';
@@ -140,6 +142,20 @@ export class GlueTarget implements Target {
       mergeTableInput(table, built.input, request.strategy, request.facets, { parameterPrefix }),
     );
     return { ref, ...(version !== undefined ? { version } : {}), fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
+  }
+
+  /** What write(request) would send, diffed against the table as this run read it; sends nothing. */
+  async previewWrite(request: WriteRequest): Promise<FieldChange[]> {
+    const { ref } = request;
+    assertGlueRef(ref);
+    const current = await this.#current(ref);
+    const { job, mapping } = this.#options;
+    if (current && !isOwnedBy(current, job)) throw new NotOwnedError(ref, 'update', tableOwner(current), job);
+    const built = buildTableInput(request.asset, this.#buildContext(request.hashes, ref));
+    const merged = mergeTableInput(current, built.input, request.strategy, request.facets, {
+      parameterPrefix: mapping.options.parameterPrefix,
+    });
+    return diffTableInput(current ? toTableInput(current) : undefined, enforceTableLimits(ref, merged).input);
   }
 
   async deprecate(ref: TableRef, at: string): Promise<WriteResult> {
