@@ -61,6 +61,9 @@ const glueTarget = z.strictObject({
   maxAttempts: z.number().int().min(1).max(20).default(6),
 });
 
+/** Order in which queued daemon jobs start. */
+const jobPriority = z.enum(['critical', 'high', 'normal', 'low']);
+
 export const configSchema = z.strictObject({
   job: z
     .strictObject({
@@ -142,6 +145,59 @@ export const configSchema = z.strictObject({
       file: z.string().default('checkpoints/run-history.jsonl'),
     })
     .prefault({}),
+  /** The daemon (`catalog-sync daemon`): when it syncs on its own. Times are read in `timezone`. */
+  schedule: z
+    .strictObject({
+      /** Incremental sync of every space without an entry in `spaces`; null = no default schedule. */
+      cron: z.string().min(1).nullable().default('0 2 * * *'),
+      /** IANA time zone the cron expressions are read in (e.g. `Europe/Berlin`). */
+      timezone: z.string().min(1).default('UTC'),
+      priority: jobPriority.default('normal'),
+      /** Per-space overrides, keyed by space name: that space follows its own cron instead of the default one. */
+      spaces: z
+        .record(
+          z.string().min(1),
+          z.strictObject({
+            cron: z.string().min(1),
+            priority: jobPriority.default('normal'),
+            /** This space's own time zone, when it differs from `schedule.timezone`. */
+            timezone: z.string().min(1).optional(),
+          }),
+        )
+        .default({}),
+      /** The whole-catalog refresh (every space, overrides included); null = none. */
+      refresh: z
+        .strictObject({
+          cron: z.string().min(1),
+          priority: jobPriority.default('low'),
+        })
+        .nullable()
+        .default({ cron: '0 3 * * 0', priority: 'low' }),
+    })
+    .prefault({}),
+  jobs: z
+    .strictObject({
+      /** Jobs (each on its own spaces) that sync at once. */
+      concurrency: z.number().int().min(1).max(16).default(2),
+      /** A job for a space that already has a job queued or running: `reject` (HTTP 409) or `queue` behind it. */
+      onBusy: z.enum(['reject', 'queue']).default('reject'),
+      /** Finished jobs kept in memory for `GET /api/v1/sync/...` (the run history keeps every run). */
+      keepFinished: z.number().int().min(1).max(100_000).default(500),
+      /** While a manual run holds the checkpoint lock, queued jobs try to take it again this often. */
+      lockRetrySeconds: z.number().min(0.01).max(3600).default(5),
+      /** On SIGTERM/SIGINT, running jobs get this long to reach an asset boundary before the daemon gives up on them. */
+      shutdownGraceSeconds: z.number().min(0).max(3600).default(30),
+    })
+    .prefault({}),
+  api: z
+    .strictObject({
+      /** Address the job API listens on; anything but loopback requires a token (`tokenEnv`). */
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8787),
+      /** Name of the environment variable holding the bearer token; when set, every API request must carry it. */
+      tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -152,3 +208,4 @@ export type FileTargetConfig = z.infer<typeof fileTarget>;
 export type GlueTargetConfig = z.infer<typeof glueTarget>;
 export type ChangeOptions = Config['change'];
 export type MappingOptions = Config['mapping'];
+export type JobPriority = z.infer<typeof jobPriority>;
