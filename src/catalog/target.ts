@@ -64,9 +64,22 @@ export interface DeleteOutcome {
   error?: string;
 }
 
+/**
+ * Which catalog a target writes to, as plain fields: `type` plus what tells two catalogs of that type apart (file:
+ * the absolute path and databasePrefix; glue: region, endpoint and catalogId where set, databasePrefix). The
+ * checkpoint records it and refuses to serve another target. It is written to the checkpoint file and printed in
+ * error messages, so it never holds a secret.
+ */
+export interface TargetIdentity {
+  readonly type: string;
+  readonly [field: string]: string;
+}
+
 export interface Target {
   /** Config type, e.g. `file`, `glue`. */
   readonly type: string;
+  /** The catalog this target writes to (see TargetIdentity). */
+  readonly identity: TargetIdentity;
   /** Where an asset lands under this target's naming rules. */
   resolve(asset: Asset): TableRef;
   /** The database an entire space maps to. */

@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import type { Asset } from '../../catalog/asset.ts';
 import type { AssetHashes } from '../../catalog/hashes.ts';
-import type { DeleteOutcome, FieldChange, TableRef, Target, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
+import type { DeleteOutcome, FieldChange, TableRef, Target, TargetIdentity, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
 import { emptyTraffic, recordCall } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
@@ -59,6 +59,7 @@ const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
  */
 export class FileTarget implements Target {
   readonly type = 'file';
+  readonly identity: TargetIdentity;
   readonly #options: FileTargetOptions;
   readonly #now: () => Date;
   /**
@@ -71,6 +72,8 @@ export class FileTarget implements Target {
 
   constructor(options: FileTargetOptions) {
     this.#options = options;
+    // The absolute path: the same folder reached through two relative paths is one catalog.
+    this.identity = { type: 'file', path: resolvePath(options.path), databasePrefix: options.databasePrefix };
     this.#now = options.now ?? (() => new Date());
   }
 

@@ -1,6 +1,6 @@
 import type { Asset } from '../../catalog/asset.ts';
 import type { AssetHashes } from '../../catalog/hashes.ts';
-import type { DeleteOutcome, FieldChange, TableRef, Target, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
+import type { DeleteOutcome, FieldChange, TableRef, Target, TargetIdentity, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
 import { emptyTraffic } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
@@ -42,6 +42,19 @@ export interface GlueTargetOptions extends GlueClientOptions {
 const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
 
 /**
+ * The endpoint as the checkpoint records it: scheme, host, port and path only. User info or a query string could
+ * carry a secret, and neither tells two catalogs apart.
+ */
+function endpointIdentity(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    return url.pathname === '/' ? url.origin : `${url.origin}${url.pathname}`;
+  } catch {
+    return endpoint.replace(/^.*@/, '').replace(/[?#].*$/, '');
+  }
+}
+
+/**
  * The AWS Glue Data Catalog as a target. It sends exactly the TableInput the file target stores (built and merged
  * by mapping/), and differs only where Glue does: state comes from paged GetTables, once per database per
  * readState; writes are CreateTable or UpdateTable at the VersionId we read (optimistic concurrency, one re-read
@@ -54,6 +67,7 @@ const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
  */
 export class GlueTarget implements Target {
   readonly type = 'glue';
+  readonly identity: TargetIdentity;
   readonly #options: GlueTargetOptions;
   readonly #api: GlueCatalogApi;
   readonly #databases: GlueDatabases;
@@ -63,6 +77,13 @@ export class GlueTarget implements Target {
 
   constructor(options: GlueTargetOptions) {
     this.#options = options;
+    this.identity = {
+      type: 'glue',
+      region: options.region,
+      ...(options.endpoint !== undefined ? { endpoint: endpointIdentity(options.endpoint) } : {}),
+      ...(options.catalogId !== undefined ? { catalogId: options.catalogId } : {}),
+      databasePrefix: options.databasePrefix,
+    };
     this.#api = new GlueCatalogApi(createGlueClient(options, this.#traffic), {
       maxConcurrency: options.maxConcurrency,
       ...(options.catalogId !== undefined ? { catalogId: options.catalogId } : {}),
