@@ -6,6 +6,7 @@ import { CsnFilesSource } from '../connectors/csn-files/csn-files-source.ts';
 import { DatasphereSource } from '../connectors/datasphere/datasphere-source.ts';
 import { FileTarget } from '../connectors/file/file-target.ts';
 import { loadMapping } from '../mapping/load-mapping.ts';
+import { replaceAwsSdkNodeNotice } from './aws-sdk-node-notice.ts';
 
 /** The one place that knows which connector serves which `type`. */
 export function createSource(config: Config, logger?: EngineLogger): Source {
@@ -34,7 +35,7 @@ export function createSource(config: Config, logger?: EngineLogger): Source {
   }
 }
 
-export async function createTarget(config: Config): Promise<Target> {
+export async function createTarget(config: Config, logger?: EngineLogger): Promise<Target> {
   const mapping = await loadMapping(config.mapping);
   const target = config.target;
   switch (target.type) {
@@ -42,6 +43,7 @@ export async function createTarget(config: Config): Promise<Target> {
       return new FileTarget({ path: target.path, databasePrefix: target.databasePrefix, job: config.job.name, mapping });
     case 'glue': {
       // Loaded on demand: runs against the file target never pay for loading the AWS SDK.
+      replaceAwsSdkNodeNotice(logger);
       const { GlueTarget } = await import('../connectors/glue/glue-target.ts');
       return new GlueTarget({
         region: target.region,

@@ -4,6 +4,13 @@ import { registerSyncCommands } from './commands/sync-command.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import type { ExitCodeValue } from './exit-codes.ts';
 
+/*
+ * Startup rule (`catalog-sync --help` must start in under 300 ms): this file and every registration file in
+ * commands/ import only commander (plus `import type`, and tiny helpers such as exit-codes.ts and config-option.ts);
+ * everything an action needs (engine, connectors, config loading, pino, lowdb, axios, the AWS SDK…) is loaded inside
+ * the action handler with `await import()`. test/cli/startup-imports.test.ts holds every command to it.
+ */
+
 /** Builds the command tree; commands are thin and report their exit code through setExit. */
 export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
   const program = new Command('catalog-sync')

@@ -34,7 +34,7 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
   const { config, secrets } = await loadConfig(flags.config);
   const logger = createLogger({ level: flags.logLevel ?? config.logging.level, secrets });
   const source = createSource(config, logger);
-  const target = await createTarget(config);
+  const target = await createTarget(config, logger);
   const lockPath = checkpointPaths(config.checkpoints.dir, source.system).lock;
   const lock = options.lock ? await acquireLock(lockPath, { onWarning: (m) => logger.warn(m) }) : undefined;
   let checkpoints: CheckpointStore;

@@ -1,13 +1,5 @@
 import type { Command } from 'commander';
 import type { CheckpointEntry } from '../../catalog/checkpoint.ts';
-import { loadConfig } from '../../config/load-config.ts';
-import { listBackups } from '../../state/backups.ts';
-import { checkpointPaths } from '../../state/checkpoint-paths.ts';
-import { openCheckpointStore } from '../../state/file-checkpoint-store.ts';
-import { acquireLock } from '../../state/lock-file.ts';
-import { restoreBackup } from '../../state/restore-backup.ts';
-import { validateCheckpointFile } from '../../state/validate-checkpoint-file.ts';
-import { createSource } from '../create-connectors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import { configOption } from '../config-option.ts';
@@ -18,7 +10,13 @@ interface Flags {
   space?: string;
 }
 
+// Every action loads what it needs when it runs (`await import`): registering these commands must stay cheap.
 async function locate(flags: Flags) {
+  const [{ loadConfig }, { createSource }, { checkpointPaths }] = await Promise.all([
+    import('../../config/load-config.ts'),
+    import('../create-connectors.ts'),
+    import('../../state/checkpoint-paths.ts'),
+  ]);
   const { config } = await loadConfig(flags.config);
   const { system } = createSource(config);
   return { config, system, paths: checkpointPaths(config.checkpoints.dir, system) };
@@ -26,6 +24,7 @@ async function locate(flags: Flags) {
 
 async function openStore(flags: Flags) {
   const { config, system } = await locate(flags);
+  const { openCheckpointStore } = await import('../../state/file-checkpoint-store.ts');
   const warnings: string[] = [];
   const store = await openCheckpointStore({
     dir: config.checkpoints.dir,
@@ -88,6 +87,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
     .addOption(configOption())
     .action(async (flags: Flags) => {
       const { paths, system } = await locate(flags);
+      const { validateCheckpointFile } = await import('../../state/validate-checkpoint-file.ts');
       const report = await validateCheckpointFile(paths.file, { sourceSystem: system });
       if (!report.exists) process.stdout.write(`${paths.file}: no checkpoint yet\n`);
       else process.stdout.write(`${paths.file}: ${report.ok ? 'valid' : 'INVALID'}, ${report.entryCount} entries\n`);
@@ -101,6 +101,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
     .addOption(configOption())
     .action(async (flags: Flags) => {
       const { config, system } = await locate(flags);
+      const { listBackups } = await import('../../state/backups.ts');
       const backups = await listBackups(config.checkpoints.dir, system);
       for (const b of backups) {
         process.stdout.write(`${b.fileName}  ${b.valid ? 'valid  ' : 'INVALID'}  ${String(b.entryCount).padStart(6)} entries  ${b.updatedAt ?? ''}\n`);
@@ -115,6 +116,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
     .addOption(configOption())
     .action(async (backup: string | undefined, flags: Flags) => {
       const { config, system, paths } = await locate(flags);
+      const [{ acquireLock }, { restoreBackup }] = await Promise.all([import('../../state/lock-file.ts'), import('../../state/restore-backup.ts')]);
       // Restoring under a running sync would be overwritten by its next flush: take the same lock.
       const lock = await acquireLock(paths.lock);
       try {

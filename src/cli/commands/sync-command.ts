@@ -2,15 +2,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RunSummary } from '../../engine/run-summary.ts';
 import type { PlannedAction } from '../../engine/sync-plan.ts';
-import { runSync } from '../../engine/run-sync.ts';
-import { appendRunHistory } from '../../report/run-history.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
-import { formatSummary } from '../format-summary.ts';
-import { formatPlan } from '../format-plan.ts';
-import { createProgress } from '../progress-bar.ts';
-import { openRun } from '../open-run.ts';
-import { syncOptionsFromConfig } from '../sync-options.ts';
 import { configOption } from '../config-option.ts';
 
 export interface SyncFlags {
@@ -44,6 +37,17 @@ export function registerSyncCommands(program: Command, setExit: (code: ExitCodeV
 }
 
 async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCodeValue> {
+  // Loaded here, not at the top: `--help` must not pay for the engine, the connectors, pino or the progress bar.
+  const [{ runSync }, { appendRunHistory }, { formatSummary }, { formatPlan }, { createProgress }, { openRun }, { syncOptionsFromConfig }] =
+    await Promise.all([
+      import('../../engine/run-sync.ts'),
+      import('../../report/run-history.ts'),
+      import('../format-summary.ts'),
+      import('../format-plan.ts'),
+      import('../progress-bar.ts'),
+      import('../open-run.ts'),
+      import('../sync-options.ts'),
+    ]);
   const run = await openRun(flags, { lock: !planOnly && !flags.dryRun });
   const { config, logger } = run;
   const progress = createProgress(!flags.json);
@@ -79,7 +83,7 @@ async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCode
       return pending ? ExitCode.changesPending : ExitCode.ok;
     }
     await appendRunHistory(config.history.file, summary);
-    report(summary, flags.json === true);
+    report(summary, flags.json === true, formatSummary);
     logger.info({ runId: summary.runId, status: summary.status, durationMs: summary.durationMs }, 'run finished');
     if (outcome.interrupted) return ExitCode.interrupted;
     return summary.status === 'ok' ? ExitCode.ok : ExitCode.partial;
@@ -89,9 +93,9 @@ async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCode
   }
 }
 
-function report(summary: RunSummary, json: boolean): void {
+function report(summary: RunSummary, json: boolean, format: (s: RunSummary) => string): void {
   if (json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(formatSummary(summary) + '\n');
+  else process.stdout.write(format(summary) + '\n');
 }
 
 function planJson(actions: readonly PlannedAction[]) {
