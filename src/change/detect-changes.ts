@@ -5,6 +5,7 @@ import type { ChangeOptions } from './change-options.ts';
 import { classify } from './classify.ts';
 import { changeOptionsKey, fingerprintAsset } from './fingerprint.ts';
 import { hashAsset } from './hash-asset.ts';
+import { spaceOf } from '../catalog/asset-id.ts';
 
 export interface DetectInput {
   extracts: readonly SpaceExtract[];
@@ -14,11 +15,6 @@ export interface DetectInput {
   /** Every checkpoint entry; only those of the spaces in this run are considered for deletion. */
   checkpointEntries: readonly CheckpointEntry[];
   options: ChangeOptions;
-}
-
-export function spaceOf(assetId: string): string {
-  const slash = assetId.indexOf('/');
-  return slash < 0 ? assetId : assetId.slice(0, slash);
 }
 
 /**

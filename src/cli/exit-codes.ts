@@ -46,3 +46,25 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
 export function exitCodeForSignal(signal: NodeJS.Signals): ExitCodeValue {
   return signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
 }
+
+/** How a finished run (sync, dry-run or plan) ends. */
+export interface RunEnding {
+  status: 'ok' | 'partial' | 'stopped' | 'guard-stopped' | 'failed';
+  /** The guard that stopped the run, or (plan, dry-run) would have stopped it. */
+  guardCode?: string;
+  planOnly: boolean;
+  /** `plan`: at least one table would change. */
+  pending: boolean;
+  /** The signal that stopped it, if one did. */
+  signal?: NodeJS.Signals;
+}
+
+export function exitCodeForRun(run: RunEnding): ExitCodeValue {
+  if (run.signal) return exitCodeForSignal(run.signal);
+  if (run.guardCode !== undefined) return exitCodeFor({ code: run.guardCode });
+  if (run.status === 'failed') return ExitCode.fatal;
+  if (run.status === 'stopped') return ExitCode.interrupted;
+  if (run.status === 'partial') return ExitCode.partial;
+  if (run.planOnly && run.pending) return ExitCode.changesPending;
+  return ExitCode.ok;
+}

@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheckpointCommands } from './commands/checkpoints-command.ts';
+import { registerConfigCommands } from './commands/config-command.ts';
+import { registerInitCommand } from './commands/init-command.ts';
 import { registerSyncCommands } from './commands/sync-command.ts';
-import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import { errorCodeOf, ExitCode, exitCodeFor } from './exit-codes.ts';
+import { failureJson, jsonPrinted, printJson } from './json-output.ts';
 import type { ExitCodeValue } from './exit-codes.ts';
 
 /*
@@ -20,6 +23,8 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .showHelpAfterError();
   registerSyncCommands(program, setExit);
   registerCheckpointCommands(program, setExit);
+  registerInitCommand(program, setExit);
+  registerConfigCommands(program, setExit);
   return program;
 }
 
@@ -32,8 +37,15 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return code;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.fatal;
-    process.stderr.write(`catalog-sync: ${error instanceof Error ? error.message : String(error)}\n`);
-    return exitCodeFor(error);
+    if (error instanceof CommanderError && error.exitCode === 0) return ExitCode.ok;
+    const exitCode = error instanceof CommanderError ? ExitCode.fatal : exitCodeFor(error);
+    const message = error instanceof Error ? error.message : String(error);
+    // Commander has already printed its own usage error on stderr.
+    if (!(error instanceof CommanderError)) process.stderr.write(`catalog-sync: ${message}\n`);
+    if (argv.includes('--json') && !jsonPrinted()) {
+      const code = error instanceof CommanderError ? 'USAGE' : (errorCodeOf(error) ?? 'FATAL');
+      printJson(failureJson({ code, message }, exitCode));
+    }
+    return exitCode;
   }
 }

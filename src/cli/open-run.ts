@@ -6,13 +6,16 @@ import type { Config } from '../config/config-schema.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { checkpointPaths } from '../state/checkpoint-paths.ts';
 import { openCheckpointStore } from '../state/file-checkpoint-store.ts';
-import { acquireLock } from '../state/lock-file.ts';
+import { waitForLock } from '../state/wait-for-lock.ts';
 import { createLogger } from './create-logger.ts';
+import { exitCodeForSignal } from './exit-codes.ts';
 import { createSource, createTarget } from './create-connectors.ts';
 
 export interface RunFlags {
   config: string;
   logLevel?: string;
+  /** `--wait-lock <seconds>`: wait this long for another run's checkpoint lock instead of failing at once. */
+  waitLock?: number;
 }
 
 export interface OpenRun {
@@ -23,6 +26,8 @@ export interface OpenRun {
   checkpoints: CheckpointStore;
   /** Aborted on the first SIGINT/SIGTERM: the engine stops starting new writes and the run winds down cleanly. */
   signal: AbortSignal;
+  /** The signal that stopped the run, if one did: it decides the exit code (130 or 143). */
+  stoppedBy(): NodeJS.Signals | undefined;
   close(): Promise<void>;
 }
 
@@ -35,8 +40,14 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
   const logger = createLogger({ level: flags.logLevel ?? config.logging.level, secrets });
   const source = createSource(config, logger);
   const target = await createTarget(config, logger);
-  const lockPath = checkpointPaths(config.checkpoints.dir, source.system).lock;
-  const lock = options.lock ? await acquireLock(lockPath, { onWarning: (m) => logger.warn(m) }) : undefined;
+  const lockPath = checkpointPaths(config.checkpoints.dir, source.system, config.job.name).lock;
+  const lock = options.lock
+    ? await waitForLock(lockPath, {
+        waitMs: (flags.waitLock ?? 0) * 1000,
+        onWarning: (m) => logger.warn(m),
+        onWait: (held) => logger.warn(`${held.message}; waiting up to ${flags.waitLock ?? 0} s for it`),
+      })
+    : undefined;
   let checkpoints: CheckpointStore;
   try {
     checkpoints = await openCheckpointStore({
@@ -46,6 +57,9 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
       flushIntervalMs: config.checkpoints.flushIntervalMs,
       backups: config.checkpoints.backups,
       onWarning: (m) => logger.warn(m),
+      // The checkpoint belongs to this job and target and refuses any other; runs that write nothing change no file.
+      owner: { job: config.job.name, target: target.identity },
+      readOnly: !options.lock,
     });
   } catch (error) {
     await lock?.release();
@@ -54,8 +68,10 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
 
   const controller = new AbortController();
   let signals = 0;
+  let firstSignal: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
+    firstSignal ??= signal;
     if (signals === 1) {
       logger.warn({ signal }, 'stopping: finishing writes in flight, then saving the checkpoint (send again to stop at once)');
       controller.abort();
@@ -64,7 +80,7 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
     // Second signal: make the confirmed entries durable and leave now.
     void checkpoints.flush().finally(async () => {
       await lock?.release();
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(exitCodeForSignal(signal));
     });
   };
   process.on('SIGINT', onSignal);
@@ -77,6 +93,7 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
     target,
     checkpoints,
     signal: controller.signal,
+    stoppedBy: () => firstSignal,
     async close() {
       try {
         await checkpoints.flush();

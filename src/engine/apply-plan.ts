@@ -6,7 +6,8 @@ import type { AssetChange } from '../change/change-set.ts';
 import type { EngineLogger } from './engine-logger.ts';
 import type { SafetyGuard } from './safety-guard.ts';
 import type { PlannedAction } from './sync-plan.ts';
-import { refKey } from './sync-plan.ts';
+import { messageOf as describe } from '../catalog/message-of.ts';
+import { refKey } from '../catalog/ref-key.ts';
 
 export interface ApplyDeps {
   target: Target;
@@ -30,6 +31,12 @@ export interface ApplyResult {
   interrupted: boolean;
   /** Full-write size of each asset written or recorded, by asset id: the run summary's baseline reuses them. */
   fullWriteBytes: Map<string, number>;
+  /** By asset id, the actions the target confirmed (done) or that were tried and did not happen (failed). */
+  outcomes: Map<string, { outcome: 'done' | 'failed'; error?: string }>;
+}
+
+export function emptyApplyResult(): ApplyResult {
+  return { confirmed: [], failed: [], warnings: [], interrupted: false, fullWriteBytes: new Map(), outcomes: new Map() };
 }
 
 /**
@@ -38,7 +45,7 @@ export interface ApplyResult {
  * resumes from there. Failures are per asset: one table's error never stops the others.
  */
 export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDeps): Promise<ApplyResult> {
-  const result: ApplyResult = { confirmed: [], failed: [], warnings: [], interrupted: false, fullWriteBytes: new Map() };
+  const result = emptyApplyResult();
   const limit = pLimit(deps.concurrency);
   const total = actions.length;
   let done = 0;
@@ -55,9 +62,9 @@ export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDe
           return;
         }
         try {
-          await applyOne(action, deps, result);
+          if (await applyOne(action, deps, result)) result.outcomes.set(action.change.assetId, { outcome: 'done' });
         } catch (error) {
-          result.failed.push({ assetId: action.change.assetId, error: describe(error) });
+          fail(result, action.change.assetId, describe(error));
           deps.logger.error({ assetId: action.change.assetId, err: describe(error) }, 'write failed');
         } finally {
           finished();
@@ -75,11 +82,17 @@ export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDe
   return result;
 }
 
-async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
+function fail(result: ApplyResult, assetId: string, error: string): void {
+  result.failed.push({ assetId, error });
+  result.outcomes.set(assetId, { outcome: 'failed', error });
+}
+
+/** Applies one action; true when the target (or the checkpoint, for bookkeeping actions) confirmed it. */
+async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyResult): Promise<boolean> {
   const { change } = action;
   switch (action.kind) {
     case 'write': {
-      if (!deps.guard.permits(action)) return;
+      if (!deps.guard.permits(action)) return false;
       const asset = change.asset;
       if (!asset) throw new Error('no definition to write');
       const written = await deps.target.write({
@@ -96,21 +109,21 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       result.fullWriteBytes.set(change.assetId, fullWriteBytes);
       await deps.checkpoints.put(entryAfterWrite(change, action.ref, written.version, deps, fullWriteBytes));
       result.confirmed.push({ change, ref: action.ref });
-      return;
+      return true;
     }
     case 'record': {
-      if (!deps.guard.permits(action)) return;
+      if (!deps.guard.permits(action)) return false;
       const fullWriteBytes = change.asset ? deps.target.fullWriteBytes(change.asset, action.ref, change.hashes) : undefined;
       if (fullWriteBytes !== undefined) result.fullWriteBytes.set(change.assetId, fullWriteBytes);
       await deps.checkpoints.put(entryAfterWrite(change, action.ref, action.version, deps, fullWriteBytes));
       result.confirmed.push({ change, ref: action.ref });
-      return;
+      return true;
     }
     case 'skip': {
       // An unchanged asset whose validator or fingerprint moved (or that has none yet) still updates its
       // checkpoint, so the next run can ask the source "not modified?" and reuse the hashes.
       const previous = change.previous;
-      if (!previous || deps.guard.dryRun) return;
+      if (!previous || deps.guard.dryRun) return false;
       const validator = change.validator ?? previous.validator;
       const fingerprint = change.fingerprint ?? previous.fingerprint;
       if (validator !== previous.validator || fingerprint !== previous.fingerprint) {
@@ -120,10 +133,10 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
           ...(fingerprint !== undefined ? { fingerprint } : {}),
         });
       }
-      return;
+      return false;
     }
     case 'deprecate': {
-      if (!deps.guard.permits(action)) return;
+      if (!deps.guard.permits(action)) return false;
       const at = deps.now().toISOString();
       const written = await deps.target.deprecate(action.ref, at);
       const previous = change.previous as CheckpointEntry;
@@ -132,24 +145,25 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
         deprecatedAt: at,
         target: { ...previous.target, ...(written.version !== undefined ? { version: written.version } : {}) },
       });
-      return;
+      return true;
     }
     case 'forget': {
-      if (!deps.guard.permits(action)) return;
+      if (!deps.guard.permits(action)) return false;
       await deps.checkpoints.remove(change.assetId);
-      return;
+      return true;
     }
     case 'log-deletion':
+      if (deps.guard.dryRun) return false;
       deps.logger.warn({ assetId: change.assetId, table: refKey(action.ref) }, 'asset removed from the source; table kept (deletion.policy = log)');
-      return;
+      return true;
     case 'blocked':
-      result.failed.push({ assetId: change.assetId, error: action.reason });
-      return;
+      fail(result, change.assetId, action.reason);
+      return false;
     case 'conflict':
       result.warnings.push({ assetId: change.assetId, message: action.reason });
-      return;
+      return false;
     case 'delete':
-      return; // batched in applyDeletions
+      return false; // batched in applyDeletions
   }
 }
 
@@ -161,14 +175,16 @@ async function applyDeletions(actions: PlannedAction[], deps: ApplyDeps, result:
   try {
     outcomes = await deps.target.delete(permitted.map((a) => a.ref as TableRef));
   } catch (error) {
-    for (const a of permitted) result.failed.push({ assetId: a.change.assetId, error: describe(error) });
+    for (const a of permitted) fail(result, a.change.assetId, describe(error));
     return;
   }
   for (const outcome of outcomes) {
     const action = byRef.get(refKey(outcome.ref));
     if (!action) continue;
-    if (outcome.ok) await deps.checkpoints.remove(action.change.assetId);
-    else result.failed.push({ assetId: action.change.assetId, error: outcome.error ?? 'delete failed' });
+    if (outcome.ok) {
+      await deps.checkpoints.remove(action.change.assetId);
+      result.outcomes.set(action.change.assetId, { outcome: 'done' });
+    } else fail(result, action.change.assetId, outcome.error ?? 'delete failed');
   }
 }
 
@@ -201,7 +217,4 @@ function entryAfterWrite(
   return entry;
 }
 
-export function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
+

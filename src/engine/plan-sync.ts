@@ -3,7 +3,7 @@ import type { TableRef, TargetTable, WriteStrategy } from '../catalog/target.ts'
 import { sameHashes } from '../catalog/hashes.ts';
 import type { AssetChange, ChangeSet } from '../change/change-set.ts';
 import type { DriftReport, PlannedAction, SyncPlan } from './sync-plan.ts';
-import { refKey } from './sync-plan.ts';
+import { refKey } from '../catalog/ref-key.ts';
 
 export type DeletionPolicy = 'delete' | 'deprecate' | 'log';
 export type ConflictPolicy = 'source-wins' | 'target-wins' | 'fail';

@@ -1,4 +1,7 @@
+import type { Facet } from '../catalog/hashes.ts';
 import type { AssetFailure, AssetWarning } from '../catalog/source.ts';
+import type { FieldChange } from '../catalog/target.ts';
+import type { ChangeType } from '../change/classify.ts';
 import type { StrategyCounts } from './sync-plan.ts';
 
 export interface TrafficFigures {
@@ -7,17 +10,63 @@ export interface TrafficFigures {
   bytesReceived: number;
 }
 
+/** What happened to one table in a run: the per-table line of `sync`, and the `actions` array of `--json`. */
+export interface RunAction {
+  assetId: string;
+  /** `database.table` */
+  table?: string;
+  change: ChangeType;
+  action: 'create' | 'update' | 'deprecate' | 'delete' | 'log-deletion' | 'record' | 'forget' | 'blocked' | 'conflict';
+  strategy?: 'full' | 'delta' | 'metadata-only' | 'deletion';
+  facets: Facet[];
+  /**
+   * done: the target confirmed it. failed: it was tried (or refused) and did not happen. planned: a plan or dry-run
+   * would do it. skipped: reported only (a conflict under target-wins). not-started: the run stopped before it.
+   */
+  outcome: 'done' | 'failed' | 'planned' | 'skipped' | 'not-started';
+  error?: string;
+  reason?: string;
+  /** Field by field, what the write would change: plan and dry-run only, where the target can preview. */
+  diff?: FieldChange[];
+}
+
+/** A safety guard that stopped the run (or, in a plan or dry-run, would have stopped it). */
+export interface GuardOutcome {
+  /** The guard's error code: GUARD_STOPPED (max deletes, empty space) or TARGET_DRIFT (conflicts.policy = fail). */
+  code: string;
+  message: string;
+  /** True in a plan or dry-run: the real run would stop here; nothing was stopped. */
+  wouldStop: boolean;
+  details?: Record<string, unknown>;
+}
+
+export type RunStatus =
+  /** Everything in scope synced. */
+  | 'ok'
+  /** Some assets failed or a space listing was incomplete; the rest synced. */
+  | 'partial'
+  /** Interrupted by a signal or a cancel; what was confirmed is in the checkpoint. */
+  | 'stopped'
+  /** A safety guard stopped the run before anything was applied. */
+  | 'guard-stopped'
+  /** A fatal error ended the run (the `error` field says which). */
+  | 'failed';
+
 /** The one JSON object `sync --json` prints, and the record appended to the run history. */
 export interface RunSummary {
   runId: string;
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** True for `plan` and `sync --dry-run`: nothing was written. */
   dryRun: boolean;
+  /** `plan`: planned only (dryRun is true as well). */
+  planOnly?: boolean;
   mode: 'incremental' | 'full';
-  status: 'ok' | 'partial' | 'stopped';
+  status: RunStatus;
   source: { type: string; spaces: string[]; incompleteSpaces: { space: string; reason: string }[] };
   target: { type: string };
+  /** What detection found, whatever happened next. */
   changes: {
     created: number;
     modified: number;
@@ -27,10 +76,15 @@ export interface RunSummary {
     unchanged: number;
   };
   strategies: StrategyCounts;
+  /** What the target confirmed in this run: a failed write is never counted here. */
+  applied: { created: number; updated: number; deprecated: number; deleted: number; recorded: number; failed: number };
+  actions: RunAction[];
   failed: AssetFailure[];
   warnings: AssetWarning[];
   drift: { assetId: string; table: string; expectedVersion: string; actualVersion: string }[];
   verified: { checked: number; matched: number };
+  guard?: GuardOutcome;
+  error?: { code: string; message: string };
   traffic: {
     source: TrafficFigures & { byOperation: Record<string, TrafficFigures> };
     target: TrafficFigures & { writes: number; byOperation: Record<string, TrafficFigures> };

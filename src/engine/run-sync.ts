@@ -1,24 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import type { CheckpointStore } from '../catalog/checkpoint.ts';
-import type { Source, SpaceExtract } from '../catalog/source.ts';
+import { spaceOf } from '../catalog/asset-id.ts';
+import { messageOf } from '../catalog/message-of.ts';
+import { refKey } from '../catalog/ref-key.ts';
+import type { Source } from '../catalog/source.ts';
 import type { Target, TargetTable } from '../catalog/target.ts';
 import type { ChangeOptions } from '../change/change-options.ts';
-import type { ChangeSet, IncompleteSpace } from '../change/change-set.ts';
-import { countChanges } from '../change/change-set.ts';
-import { detectChanges, spaceOf } from '../change/detect-changes.ts';
+import type { ChangeSet } from '../change/change-set.ts';
+import { detectChanges } from '../change/detect-changes.ts';
 import type { ApplyResult } from './apply-plan.ts';
-import { applyPlan, describe } from './apply-plan.ts';
+import { applyPlan, emptyApplyResult } from './apply-plan.ts';
+import { commitRun, NOTHING_VERIFIED } from './commit-run.ts';
 import { DriftError, GuardError } from './engine-errors.ts';
 import type { EngineLogger } from './engine-logger.ts';
+import type { Extracted } from './extract-spaces.ts';
+import { assertFoundSomething, extractSpaces } from './extract-spaces.ts';
 import type { ConflictPolicy, DeletionPolicy } from './plan-sync.ts';
 import { planSync } from './plan-sync.ts';
-import type { RunSummary } from './run-summary.ts';
-import { savingsPercent } from './run-summary.ts';
+import { previewWrites } from './preview-writes.ts';
+import { runActions } from './run-actions.ts';
+import type { GuardOutcome, RunSummary } from './run-summary.ts';
 import { SafetyGuard } from './safety-guard.ts';
+import { summariseRun } from './summarise-run.ts';
 import type { SyncPlan } from './sync-plan.ts';
-import { countStrategies, refKey } from './sync-plan.ts';
-import type { Verification } from './verify-written.ts';
-import { verifyWritten } from './verify-written.ts';
 
 export interface SyncOptions {
   job: string;
@@ -35,6 +38,8 @@ export interface SyncOptions {
   conflictPolicy: ConflictPolicy;
 }
 
+export type SyncPhase = 'extract' | 'plan' | 'apply' | 'verify';
+
 export interface SyncDeps {
   source: Source;
   target: Target;
@@ -42,7 +47,7 @@ export interface SyncDeps {
   logger: EngineLogger;
   now?: () => Date;
   signal?: AbortSignal;
-  onPhase?: (phase: 'extract' | 'plan' | 'apply' | 'verify', total?: number) => void;
+  onPhase?: (phase: SyncPhase, total?: number) => void;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -51,86 +56,58 @@ export interface SyncOutcome {
   plan: SyncPlan;
   changeSet: ChangeSet;
   interrupted: boolean;
+  /** The guard error that stopped the real run before apply (its `code` decides the exit code). */
+  stoppedBy?: GuardError | DriftError;
 }
 
 /**
- * One run: extract → hash and classify → plan → guard → apply → verify. Knows connectors only through
- * the Source, Target and CheckpointStore interfaces.
+ * One run, in named steps: extract → detect → plan → guard → apply → commit (flush, verify, record versions) →
+ * summarise. Knows connectors only through the Source, Target and CheckpointStore interfaces. A guard stop is an
+ * outcome, not an exception, so the caller can still print and record the run; fatal errors (an unknown space, a
+ * source that cannot be listed at all, a checkpoint that cannot be written) are thrown.
  */
 export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<SyncOutcome> {
   const now = deps.now ?? (() => new Date());
   const started = now();
+  const dryRun = options.dryRun || options.planOnly === true;
   const { source, target, checkpoints, logger } = deps;
 
   deps.onPhase?.('extract');
-  const spaces = options.spaces.length > 0 ? options.spaces : await source.listSpaces();
-  // A full run rewrites everything, so it needs every definition: it offers the source no validators to
-  // answer "not modified" to.
   const entries = checkpoints.all();
-  const known =
-    options.mode === 'full'
-      ? new Map<string, { validator?: string }>()
-      : new Map(entries.map((e) => [e.assetId, e.validator === undefined ? {} : { validator: e.validator }]));
-  const extracts: SpaceExtract[] = [];
-  const failedSpaces: IncompleteSpace[] = [];
-  for (const space of spaces) {
-    try {
-      extracts.push(await source.extractSpace(space, { known, ...(deps.signal ? { signal: deps.signal } : {}) }));
-    } catch (error) {
-      failedSpaces.push({ space, reason: describe(error) });
-      logger.error({ space, err: describe(error) }, 'space listing failed; its assets are neither synced nor deleted');
-    }
-  }
-  const inScope = new Set(spaces);
-  const changeSet = detectChanges({
-    extracts,
-    failedSpaces,
-    checkpoint: (id) => checkpoints.get(id),
-    checkpointEntries: entries.filter((e) => inScope.has(spaceOf(e.assetId))),
-    options: options.change,
+  const extracted = await extractSpaces({
+    source,
+    requested: options.spaces,
+    full: options.mode === 'full',
+    entries,
+    logger,
+    ...(deps.signal ? { signal: deps.signal } : {}),
   });
+  const inScope = new Set(extracted.spaces);
+  const entriesInScope = entries.filter((e) => inScope.has(spaceOf(e.assetId)));
+  assertFoundSomething(extracted, entriesInScope.length);
+  const changeSet = detect(extracted, entriesInScope, checkpoints, options);
 
   deps.onPhase?.('plan');
-  const databases = [...new Set(spaces.map((s) => target.databaseFor(s)))];
-  const targetTables = new Map<string, TargetTable>((await target.readState(databases)).map((t) => [refKey(t.ref), t]));
-  const plan = planSync(changeSet, {
-    job: options.job,
-    mode: options.mode,
-    deletionPolicy: options.deletion.policy,
-    conflictPolicy: options.conflictPolicy,
-    resolve: (asset) => target.resolve(asset),
-    targetTables,
-  });
-
+  const plan = await planRun(changeSet, extracted.spaces, options, target);
   const guard = new SafetyGuard({
-    dryRun: options.dryRun || options.planOnly === true,
+    dryRun,
     force: options.force,
     maxDeleteCount: options.deletion.maxCount,
     maxDeletePercent: options.deletion.maxPercent,
   });
-  const planWarnings: RunSummary['warnings'] = [];
-  if (options.planOnly) {
-    // A plan shows what sync would do, and that includes being stopped by a guard.
-    try {
-      guard.check({ plan, emptySpaces: changeSet.emptySpaces });
-    } catch (error) {
-      if (!(error instanceof GuardError)) throw error;
-      planWarnings.push({ assetId: '*', message: `sync would stop here: ${error.message}` });
-    }
-  } else {
-    guard.check({ plan, emptySpaces: changeSet.emptySpaces });
-    if (options.conflictPolicy === 'fail' && plan.drift.length > 0) {
-      throw new DriftError(
-        `${plan.drift.length} table(s) changed in the target since our last write (conflicts.policy = fail): ` +
-          plan.drift.map((d) => refKey(d.ref)).join(', '),
-        plan.drift.map((d) => refKey(d.ref)),
-      );
-    }
-  }
+  const stop = guardStop(guard, plan, changeSet, options);
+  const guardOutcome: GuardOutcome | undefined = stop && {
+    code: stop.code,
+    message: stop.message,
+    wouldStop: dryRun,
+    ...(stop instanceof GuardError ? { details: stop.details } : { details: { tables: stop.tables } }),
+  };
+  if (stop && !dryRun) logger.error({ code: stop.code }, `stopped by a safety guard: ${stop.message}`);
 
-  let applied: ApplyResult = { confirmed: [], failed: [], warnings: [], interrupted: false, fullWriteBytes: new Map() };
-  let verification: Verification = { checked: 0, matched: 0, mismatches: [], versions: new Map() };
-  if (!options.planOnly) {
+  let applied: ApplyResult = emptyApplyResult();
+  let verification = NOTHING_VERIFIED;
+  const previews = dryRun ? await preview(plan, target, options.concurrency, logger) : undefined;
+  if (!options.planOnly && !(stop && !dryRun)) {
     deps.onPhase?.('apply', plan.actions.length);
     applied = await applyPlan(plan.actions, {
       target,
@@ -143,85 +120,79 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     });
-    await checkpoints.flush();
-    if (!applied.interrupted) {
-      deps.onPhase?.('verify');
-      verification = await verifyWritten(target, options.job, applied.confirmed);
-      await recordVersions(checkpoints, verification.versions);
-    }
+    if (!dryRun) deps.onPhase?.('verify');
+    verification = await commitRun(applied, target, checkpoints, options.job);
   }
 
-  const finished = now();
-  const counts = countChanges(changeSet.changes);
-  const targetTraffic = target.traffic();
-  const sourceTraffic = source.traffic();
-  const fullSyncBytes = changeSet.changes.reduce((sum, change) => {
-    if (change.type === 'DELETED') return sum;
-    // Sizes known from this run's writes, or recorded at an unchanged asset's last write, spare building the table again.
-    const known = applied.fullWriteBytes.get(change.assetId);
-    if (known !== undefined) return sum + known;
-    if (change.type === 'UNCHANGED' && change.previous?.fullWriteBytes !== undefined) return sum + change.previous.fullWriteBytes;
-    if (change.asset) return sum + target.fullWriteBytes(change.asset, target.resolve(change.asset), change.hashes);
-    return sum + (change.previous?.fullWriteBytes ?? 0);
-  }, 0);
-  const failed = [...changeSet.failures, ...applied.failed];
-  const incomplete = changeSet.incompleteSpaces;
-  const summary: RunSummary = {
-    runId: randomUUID(),
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - started.getTime(),
-    dryRun: options.dryRun || options.planOnly === true,
+  const actions = runActions(plan.actions, { applied, dryRun, ...(previews ? { previews } : {}) });
+  const summary = summariseRun({
+    started,
+    finished: now(),
     mode: options.mode,
-    status: applied.interrupted ? 'stopped' : failed.length > 0 || incomplete.length > 0 ? 'partial' : 'ok',
-    source: { type: source.type, spaces, incompleteSpaces: incomplete },
-    target: { type: target.type },
-    changes: {
-      created: counts.CREATED,
-      modified: counts.MODIFIED,
-      schemaChanged: counts.SCHEMA_CHANGED,
-      metadataChanged: counts.METADATA_CHANGED,
-      deleted: counts.DELETED,
-      unchanged: counts.UNCHANGED,
-    },
-    strategies: countStrategies(plan.actions),
-    failed,
-    warnings: [...planWarnings, ...changeSet.warnings, ...applied.warnings, ...verification.mismatches],
-    drift: plan.drift.map((d) => ({ assetId: d.assetId, table: refKey(d.ref), expectedVersion: d.expectedVersion, actualVersion: d.actualVersion })),
-    verified: { checked: verification.checked, matched: verification.matched },
-    traffic: {
-      source: {
-        requests: sourceTraffic.requests,
-        bytesSent: sourceTraffic.bytesSent,
-        bytesReceived: sourceTraffic.bytesReceived,
-        byOperation: sourceTraffic.byOperation,
-      },
-      target: {
-        requests: targetTraffic.requests,
-        writes: targetTraffic.writes,
-        bytesSent: targetTraffic.bytesSent,
-        bytesReceived: targetTraffic.bytesReceived,
-        byOperation: targetTraffic.byOperation,
-      },
-    },
-    fullSyncBytes,
-    savingsPercent: savingsPercent(fullSyncBytes, targetTraffic.bytesSent),
-  };
-  return { summary, plan, changeSet, interrupted: applied.interrupted };
+    dryRun: options.dryRun,
+    planOnly: options.planOnly === true,
+    spaces: extracted.spaces,
+    source,
+    target,
+    changeSet,
+    plan,
+    applied,
+    actions,
+    verification,
+    ...(guardOutcome ? { guard: guardOutcome } : {}),
+    guardStopped: stop !== undefined && !dryRun,
+  });
+  return { summary, plan, changeSet, interrupted: applied.interrupted, ...(stop && !dryRun ? { stoppedBy: stop } : {}) };
+}
+
+function detect(extracted: Extracted, entriesInScope: ChangeSetEntries, checkpoints: CheckpointStore, options: SyncOptions): ChangeSet {
+  return detectChanges({
+    extracts: extracted.extracts,
+    failedSpaces: extracted.failedSpaces,
+    checkpoint: (id) => checkpoints.get(id),
+    checkpointEntries: entriesInScope,
+    options: options.change,
+  });
+}
+
+type ChangeSetEntries = Parameters<typeof detectChanges>[0]['checkpointEntries'];
+
+async function planRun(changeSet: ChangeSet, spaces: readonly string[], options: SyncOptions, target: Target): Promise<SyncPlan> {
+  const databases = [...new Set(spaces.map((s) => target.databaseFor(s)))];
+  const targetTables = new Map<string, TargetTable>((await target.readState(databases)).map((t) => [refKey(t.ref), t]));
+  return planSync(changeSet, {
+    job: options.job,
+    mode: options.mode,
+    deletionPolicy: options.deletion.policy,
+    conflictPolicy: options.conflictPolicy,
+    resolve: (asset) => target.resolve(asset),
+    targetTables,
+  });
 }
 
 /**
- * Targets that do not answer a write with the new version (Glue) learn it here, from the verification read:
- * the checkpoint must hold the version our write produced, or the next run could not tell our change from
- * someone else's (drift).
+ * The guard's verdict on the whole plan, before anything is applied: the max-delete and empty-space limits, and
+ * drift under `conflicts.policy = fail`. Undefined when the run may go on.
  */
-async function recordVersions(checkpoints: CheckpointStore, versions: ReadonlyMap<string, string>): Promise<void> {
-  let changed = false;
-  for (const [assetId, version] of versions) {
-    const entry = checkpoints.get(assetId);
-    if (!entry || entry.target.version === version) continue;
-    await checkpoints.put({ ...entry, target: { ...entry.target, version } });
-    changed = true;
+function guardStop(guard: SafetyGuard, plan: SyncPlan, changeSet: ChangeSet, options: SyncOptions): GuardError | DriftError | undefined {
+  try {
+    guard.check({ plan, emptySpaces: changeSet.emptySpaces });
+  } catch (error) {
+    if (error instanceof GuardError) return error;
+    throw error;
   }
-  if (changed) await checkpoints.flush();
+  if (options.conflictPolicy === 'fail' && plan.drift.length > 0) {
+    const tables = plan.drift.map((d) => refKey(d.ref));
+    return new DriftError(
+      `${plan.drift.length} table(s) changed in the target since our last write (conflicts.policy = fail): ${tables.join(', ')}`,
+      tables,
+    );
+  }
+  return undefined;
+}
+
+async function preview(plan: SyncPlan, target: Target, concurrency: number, logger: EngineLogger) {
+  return previewWrites(plan.actions, target, concurrency, {
+    onError: (assetId, error) => logger.warn({ assetId, err: messageOf(error) }, 'could not preview this write; the plan shows it without a diff'),
+  });
 }

@@ -61,10 +61,6 @@ export interface SyncPlan {
   ownedTables: number;
 }
 
-export function refKey(ref: TableRef): string {
-  return `${ref.database}.${ref.table}`;
-}
-
 export interface StrategyCounts {
   full: number;
   delta: number;

@@ -2,7 +2,7 @@ import type { Target, TableRef } from '../catalog/target.ts';
 import type { AssetWarning } from '../catalog/source.ts';
 import { sameHashes } from '../catalog/hashes.ts';
 import type { AssetChange } from '../change/change-set.ts';
-import { refKey } from './sync-plan.ts';
+import { refKey } from '../catalog/ref-key.ts';
 
 export interface Verification {
   checked: number;

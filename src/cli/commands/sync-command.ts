@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import type { RunSummary } from '../../engine/run-summary.ts';
-import type { PlannedAction } from '../../engine/sync-plan.ts';
-import { ExitCode } from '../exit-codes.ts';
+import { InvalidArgumentError, Option } from 'commander';
+import { exitCodeForRun } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import { configOption } from '../config-option.ts';
 
@@ -14,6 +12,17 @@ export interface SyncFlags {
   force?: boolean;
   json?: boolean;
   logLevel?: string;
+  waitLock?: number;
+  /** Human output: only problems (failures, guard stops, incomplete spaces, drift); logs at warn unless --log-level. */
+  quiet?: boolean;
+  /** false with --no-color. */
+  color?: boolean;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new InvalidArgumentError('a number of seconds (0 or more)');
+  return seconds;
 }
 
 function addRunOptions(command: Command): Command {
@@ -23,6 +32,9 @@ function addRunOptions(command: Command): Command {
     .option('--full', 'write every asset in full, whatever changed')
     .option('--force', 'override the max-delete and empty-space guards')
     .option('--json', 'print the run summary as one JSON object on stdout')
+    .option('-q, --quiet', 'print only problems: failures, guard stops, incomplete spaces, drift')
+    .option('--no-color', 'plain output without colours (so does NO_COLOR=1; FORCE_COLOR=1 forces them)')
+    .option('--wait-lock <seconds>', 'wait up to this long for another run holding the checkpoint lock (default: fail at once, exit 5)', parseSeconds)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']));
 }
 
@@ -31,14 +43,14 @@ export function registerSyncCommands(program: Command, setExit: (code: ExitCodeV
     .option('--dry-run', 'plan and count everything, write nothing')
     .action(async (flags: SyncFlags) => setExit(await syncAction(flags, false)));
 
-  addRunOptions(program.command('plan').description('show what sync would do; exit 0 = no changes, 2 = changes pending')).action(
+  addRunOptions(program.command('plan').description('show what sync would do; exit 0 = no changes, 2 = changes pending, 3 = source incomplete, 4 = a guard would stop sync')).action(
     async (flags: SyncFlags) => setExit(await syncAction(flags, true)),
   );
 }
 
 async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCodeValue> {
   // Loaded here, not at the top: `--help` must not pay for the engine, the connectors, pino or the progress bar.
-  const [{ runSync }, { appendRunHistory }, { formatSummary }, { formatPlan }, { createProgress }, { openRun }, { syncOptionsFromConfig }] =
+  const [{ runSync }, { appendRunHistory }, { formatSummary }, { formatPlan }, { createProgress }, { openRun }, { syncOptionsFromConfig }, { printJson }] =
     await Promise.all([
       import('../../engine/run-sync.ts'),
       import('../../report/run-history.ts'),
@@ -47,10 +59,18 @@ async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCode
       import('../progress-bar.ts'),
       import('../open-run.ts'),
       import('../sync-options.ts'),
+      import('../json-output.ts'),
     ]);
-  const run = await openRun(flags, { lock: !planOnly && !flags.dryRun });
+  const { colourEnabled, createColours } = await import('../colour.ts');
+  const run = await openRun(
+    { config: flags.config, ...(flags.logLevel ? { logLevel: flags.logLevel } : {}), ...(flags.waitLock !== undefined ? { waitLock: flags.waitLock } : {}) },
+    { lock: !planOnly && !flags.dryRun },
+  );
   const { config, logger } = run;
-  const progress = createProgress(!flags.json);
+  // Quiet means problems only, in the log as on stdout, unless a level was asked for.
+  if (flags.quiet && !flags.logLevel && logger.levelVal < logger.levels.values.warn!) logger.level = 'warn';
+  const output = { colours: createColours(colourEnabled({ flag: flags.color })), quiet: flags.quiet === true };
+  const progress = createProgress(!flags.json && !flags.quiet);
   try {
     const outcome = await runSync(
       syncOptionsFromConfig(config, {
@@ -76,35 +96,29 @@ async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCode
     );
     progress.stop();
     const { summary } = outcome;
-    if (planOnly) {
-      if (flags.json) process.stdout.write(JSON.stringify({ ...summary, plan: planJson(outcome.plan.actions) }) + '\n');
-      else process.stdout.write(formatPlan(outcome.plan, summary) + '\n');
-      const pending = outcome.plan.actions.some((a) => a.kind !== 'skip');
-      return pending ? ExitCode.changesPending : ExitCode.ok;
+    // Plans are not runs: only sync and dry-runs go into the history (dry-runs marked, and left out of savings).
+    if (!planOnly) await appendRunHistory(config.history.file, summary);
+    for (const action of summary.actions) {
+      if (action.outcome === 'done' || action.outcome === 'failed') {
+        logger.info({ runId: summary.runId, ...action, diff: undefined }, `${action.action} ${action.table ?? action.assetId}: ${action.outcome}`);
+      }
     }
-    await appendRunHistory(config.history.file, summary);
-    report(summary, flags.json === true, formatSummary);
-    logger.info({ runId: summary.runId, status: summary.status, durationMs: summary.durationMs }, 'run finished');
-    if (outcome.interrupted) return ExitCode.interrupted;
-    return summary.status === 'ok' ? ExitCode.ok : ExitCode.partial;
+    if (flags.json) printJson(summary);
+    else {
+      const text = planOnly ? formatPlan(summary, output) : formatSummary(summary, output);
+      if (text) process.stdout.write(text + '\n');
+    }
+    logger.info({ runId: summary.runId, status: summary.status, durationMs: summary.durationMs }, planOnly ? 'plan finished' : 'run finished');
+    const signal = run.stoppedBy();
+    return exitCodeForRun({
+      status: summary.status,
+      ...(summary.guard ? { guardCode: summary.guard.code } : {}),
+      planOnly,
+      pending: summary.actions.length > 0,
+      ...(signal ? { signal } : {}),
+    });
   } finally {
     progress.stop();
     await run.close();
   }
-}
-
-function report(summary: RunSummary, json: boolean, format: (s: RunSummary) => string): void {
-  if (json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(format(summary) + '\n');
-}
-
-function planJson(actions: readonly PlannedAction[]) {
-  return actions.map((a) => ({
-    assetId: a.change.assetId,
-    change: a.change.type,
-    action: a.kind,
-    ...(a.kind === 'write' ? { strategy: a.strategy, create: a.create, facets: a.facets } : {}),
-    ...('ref' in a && a.ref ? { table: `${a.ref.database}.${a.ref.table}` } : {}),
-    ...('reason' in a && a.reason ? { reason: a.reason } : {}),
-  }));
 }

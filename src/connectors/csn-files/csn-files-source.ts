@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Asset } from '../../catalog/asset.ts';
 import type { AssetFailure, AssetWarning, ExtractOptions, ExtractedItem, Source, SpaceExtract } from '../../catalog/source.ts';
+import { SourceNotFoundError } from '../../catalog/source-errors.ts';
 import { emptyTraffic, recordCall } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { parseCsn } from '../../formats/csn/parse-csn.ts';
@@ -54,6 +55,7 @@ export class CsnFilesSource implements Source {
   constructor(private readonly options: CsnFilesSourceOptions) {}
 
   async listSpaces(): Promise<string[]> {
+    await this.assertFolderExists();
     const scan = await this.scan(undefined);
     const spaces = new Set<string>([this.options.space]);
     for (const asset of scan.assets) spaces.add(asset.space);
@@ -62,7 +64,7 @@ export class CsnFilesSource implements Source {
   }
 
   async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
-    const scan = await this.scan(options.signal);
+    const scan = await this.scan(options.signal, options.onProgress);
     const inSpace = (id: string): boolean => spaceOfId(id) === space;
     const items: ExtractedItem[] = scan.assets
       .filter((asset) => asset.space === space)
@@ -81,11 +83,24 @@ export class CsnFilesSource implements Source {
     return extract;
   }
 
+  /**
+   * A missing export folder is a configuration error, not an empty catalog: a mistyped path must never look like
+   * a source whose assets were all removed. (A folder that exists but cannot be read still only makes the listing
+   * incomplete.)
+   */
+  private async assertFolderExists(): Promise<void> {
+    try {
+      await stat(this.options.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SourceNotFoundError(this.options.path);
+    }
+  }
+
   traffic(): Traffic {
     return structuredClone(this.counters);
   }
 
-  private async scan(signal: AbortSignal | undefined): Promise<Scan> {
+  private async scan(signal: AbortSignal | undefined, onProgress?: (done: number, total: number) => void): Promise<Scan> {
     const unreadable: Scan['unreadable'] = [];
     const files = await listJsonFiles(this.options.path, unreadable);
     const copies = new Map<string, Copy[]>();
@@ -93,8 +108,9 @@ export class CsnFilesSource implements Source {
     const failures: AssetFailure[] = [];
     const seen = new Set<string>();
 
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
       signal?.throwIfAborted();
+      onProgress?.(index, files.length);
       const mainName = path.basename(file).replace(/\.json$/i, '');
       const fileId = `${this.options.space}/${mainName}`;
       seen.add(file);
@@ -114,6 +130,7 @@ export class CsnFilesSource implements Source {
       }
       for (const warning of result.warnings) warnings.push({ assetId: warning.assetId, message: `${warning.message} (in ${file})` });
     }
+    onProgress?.(files.length, files.length);
     for (const cached of this.cache.keys()) if (!seen.has(cached)) this.cache.delete(cached);
 
     const assets: Asset[] = [];

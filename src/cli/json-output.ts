@@ -1,0 +1,19 @@
+/**
+ * `--json` promises exactly one JSON object on stdout in every outcome. Commands print through here, so the entry
+ * point knows whether a failure still owes the caller its object.
+ */
+let printed = false;
+
+export function printJson(value: unknown): void {
+  printed = true;
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+export function jsonPrinted(): boolean {
+  return printed;
+}
+
+/** The object printed when a command fails before it could print its own. */
+export function failureJson(error: { code: string; message: string }, exitCode: number): Record<string, unknown> {
+  return { status: 'failed', error, exitCode };
+}
