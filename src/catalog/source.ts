@@ -50,6 +50,8 @@ export interface ExtractOptions {
   /** What the checkpoint knows of each asset id, so a source can ask "changed since?" cheaply. */
   known: ReadonlyMap<string, KnownAsset>;
   signal?: AbortSignal;
+  /** Called as assets (or export files) of the space are read: `done` of `total`, for a progress display. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface Source {

@@ -1,32 +1,42 @@
 import type { RunSummary } from '../engine/run-summary.ts';
-import type { PlannedAction, SyncPlan } from '../engine/sync-plan.ts';
+import type { Colours } from './colour.ts';
+import { noColours } from './colour.ts';
+import { countActions, formatActionList } from './format-actions.ts';
+import { formatProblems } from './format-problems.ts';
+import { plural } from './pluralise.ts';
 
-function describeAction(a: PlannedAction): string {
-  const table = 'ref' in a && a.ref ? `${a.ref.database}.${a.ref.table}` : '';
-  switch (a.kind) {
-    case 'write':
-      return `${a.create ? 'create' : a.strategy} ${table}${a.reason ? ` (${a.reason})` : ''}`;
-    case 'record':
-      return `record ${table} (target already up to date)`;
-    case 'blocked':
-    case 'conflict':
-      return `${a.kind}: ${a.reason}`;
-    default:
-      return `${a.kind} ${table}`;
-  }
+export interface OutputOptions {
+  colours?: Colours;
+  /** Only problems: failures, guard stops, incomplete spaces, drift. Nothing at all on a clean run. */
+  quiet?: boolean;
 }
 
-/** `plan` output: one line per asset that would change, then the counts. */
-export function formatPlan(plan: SyncPlan, summary: RunSummary): string {
-  const lines = [`Plan (${plan.mode}) — nothing was written`];
-  for (const a of plan.actions) {
-    if (a.kind === 'skip') continue;
-    lines.push(`  ${a.change.type.padEnd(16)} ${a.change.assetId.padEnd(40)} ${describeAction(a)}`);
-  }
-  const st = summary.strategies;
-  lines.push(`  ${st.full} full, ${st.delta} delta, ${st.metadataOnly} metadata-only, ${st.deletion} deletion, ${st.skipped} unchanged`);
-  for (const f of summary.failed) lines.push(`  FAILED ${f.assetId}: ${f.error}`);
-  for (const w of summary.warnings.filter((x) => x.assetId === '*')) lines.push(`  GUARD ${w.message}`);
-  for (const s of summary.source.incompleteSpaces) lines.push(`  INCOMPLETE ${s.space}: ${s.reason}`);
+/** Field changes shown under one table before the rest is only counted: a new 300-column table stays readable. */
+export const MAX_DIFF_LINES = 15;
+
+/** The problems of a run, one line each; the failures the action list shows are not repeated. */
+export function problemsAfter(summary: RunSummary, colours: Colours, listedActions: boolean): string[] {
+  const listed = new Set(listedActions ? (summary.actions ?? []).filter((a) => a.outcome === 'failed' && a.error).map((a) => a.assetId) : []);
+  return formatProblems(summary, colours, listed);
+}
+
+/**
+ * `plan` output: one line per table that would change, each with its field diff (`~ column id comment: "A" → "B"`),
+ * the problems, and the counts. Empty under --quiet when there is no problem.
+ */
+export function formatPlan(summary: RunSummary, options: OutputOptions = {}): string {
+  const colours = options.colours ?? noColours;
+  if (options.quiet) return problemsAfter(summary, colours, false).join('\n');
+  const actions = summary.actions ?? [];
+  const lines = [colours.bold(`Plan (${summary.mode}): nothing was written`)];
+  lines.push(...formatActionList(actions, { colours, maxDiffLines: MAX_DIFF_LINES }));
+  lines.push(...problemsAfter(summary, colours, true));
+  const work = countActions(actions, 'planned');
+  const unchanged = summary.changes.unchanged;
+  lines.push(
+    work
+      ? colours.bold(`Plan: ${work}; ${unchanged} unchanged.`)
+      : colours.bold(`No changes: ${plural(unchanged, 'table')} up to date.`),
+  );
   return lines.join('\n');
 }

@@ -1,14 +1,43 @@
 import type { RunSummary } from '../engine/run-summary.ts';
+import { noColours } from './colour.ts';
+import { countActions, formatActionList } from './format-actions.ts';
+import type { OutputOptions } from './format-plan.ts';
+import { MAX_DIFF_LINES, problemsAfter } from './format-plan.ts';
+import { plural } from './pluralise.ts';
+
+/** Tables listed after a real sync; the rest are in `--json` and one log line each. A dry run lists them all. */
+const MAX_LISTED = 100;
+
+const TITLES: Record<string, string> = {
+  ok: 'Sync complete',
+  partial: 'Sync partial',
+  stopped: 'Sync interrupted',
+  'guard-stopped': 'Sync stopped by a safety guard',
+  failed: 'Sync failed',
+};
 
 function kib(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+  return bytes < 1024 ? plural(bytes, 'byte') : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-/** The human-readable run summary printed at the end of `sync`. */
-export function formatSummary(s: RunSummary): string {
+/**
+ * The human-readable run summary printed at the end of `sync`: what was done to each table (with the field diff
+ * in a dry run), the problems, then the figures. Under --quiet only the problems, and nothing on a clean run.
+ */
+export function formatSummary(s: RunSummary, options: OutputOptions = {}): string {
+  const colours = options.colours ?? noColours;
+  if (options.quiet) return problemsAfter(s, colours, false).join('\n');
+  const actions = s.actions ?? [];
   const lines: string[] = [];
-  const title = s.dryRun ? 'Dry run (nothing written)' : `Sync ${s.status === 'ok' ? 'complete' : s.status}`;
-  lines.push(`${title} — ${s.mode}, ${s.source.type} → ${s.target.type}, ${s.durationMs} ms`);
+  const title = s.dryRun ? 'Dry run (nothing written)' : (TITLES[s.status] ?? `Sync ${s.status}`);
+  lines.push(colours.bold(`${title} — ${s.mode}, ${s.source.type} → ${s.target.type}, ${s.durationMs} ms`));
+  lines.push(
+    ...formatActionList(actions, {
+      colours,
+      ...(s.dryRun ? { maxDiffLines: MAX_DIFF_LINES } : { maxActions: MAX_LISTED }),
+    }),
+  );
+  lines.push(...problemsAfter(s, colours, true));
   lines.push(`  spaces:     ${s.source.spaces.join(', ') || '(none)'}`);
   const c = s.changes;
   lines.push(
@@ -16,17 +45,20 @@ export function formatSummary(s: RunSummary): string {
   );
   const st = s.strategies;
   lines.push(`  strategies: ${st.full} full, ${st.delta} delta, ${st.metadataOnly} metadata-only, ${st.deletion} deletion, ${st.skipped} skipped`);
+  const done = countActions(actions, s.dryRun ? 'planned' : 'done');
+  if (done) lines.push(`  ${s.dryRun ? 'would do' : 'done'}:${s.dryRun ? '   ' : '       '}${done}`);
   const t = s.traffic.target;
-  lines.push(`  target:     ${t.requests} requests, ${t.writes} writes, ${kib(t.bytesSent)} sent, ${kib(t.bytesReceived)} received`);
+  lines.push(`  target:     ${plural(t.requests, 'request')}, ${plural(t.writes, 'write')}, ${kib(t.bytesSent)} sent, ${kib(t.bytesReceived)} received`);
   const src = s.traffic.source;
-  lines.push(`  source:     ${src.requests} requests, ${kib(src.bytesReceived)} received`);
+  lines.push(`  source:     ${plural(src.requests, 'request')}, ${kib(src.bytesReceived)} received`);
   lines.push(`  savings:    ${s.savingsPercent} % of ${kib(s.fullSyncBytes)} a full sync would send`);
-  if (!s.dryRun) lines.push(`  verified:   ${s.verified.matched}/${s.verified.checked} written tables match`);
-  for (const space of s.source.incompleteSpaces) lines.push(`  INCOMPLETE  ${space.space}: ${space.reason} (no deletions there)`);
-  for (const d of s.drift) lines.push(`  DRIFT       ${d.table}: version ${d.expectedVersion} → ${d.actualVersion}`);
-  for (const f of s.failed) lines.push(`  FAILED      ${f.assetId}: ${f.error}`);
-  const shown = s.warnings.slice(0, 20);
-  for (const w of shown) lines.push(`  warning     ${w.assetId}: ${w.message}`);
-  if (s.warnings.length > shown.length) lines.push(`  … and ${s.warnings.length - shown.length} more warnings (see --json)`);
+  if (!s.dryRun) {
+    const { matched, checked } = s.verified;
+    lines.push(`  verified:   ${matched}/${plural(checked, 'written table')} ${checked === 1 ? 'matches' : 'match'}`);
+  }
+  const shown = s.warnings.filter((w) => w.assetId !== '*').slice(0, 20);
+  for (const w of shown) lines.push(colours.yellow(`  warning     ${w.assetId}: ${w.message}`));
+  const more = s.warnings.filter((w) => w.assetId !== '*').length - shown.length;
+  if (more > 0) lines.push(`  … and ${plural(more, 'more warning')} (see --json)`);
   return lines.join('\n');
 }
