@@ -115,6 +115,8 @@ export class DatasphereSource implements Source {
     });
     const items: ExtractedItem[] = [];
     const failures: AssetFailure[] = [];
+    let read = 0;
+    options.onProgress?.(read, records.length);
     // Every asset starts at once; the HTTP client's limiter bounds what is actually in flight.
     await Promise.all(
       records.map(async (record) => {
@@ -127,6 +129,8 @@ export class DatasphereSource implements Source {
         } catch (error) {
           if (isAbortError(error, signal)) throw error;
           failures.push({ assetId: id, error: this.http.redactor.redact(messageOf(error)) });
+        } finally {
+          options.onProgress?.(++read, records.length);
         }
       }),
     );
