@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config-schema.ts';
 import { configSchema } from './config-schema.ts';
+import { stripComments } from './config-comments.ts';
 import { ConfigError } from './config-error.ts';
+import { configProblems } from './config-problems.ts';
+import { locateJsonError } from './json-error-location.ts';
 import { substituteEnv } from './substitute-env.ts';
 
 export interface LoadedConfig {
@@ -19,15 +22,30 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(absolute);
     throw new ConfigError(`cannot read config file ${absolute}: ${(error as Error).message}`);
   }
-  let raw: unknown;
+  return parseConfig(parseJson(text, absolute), absolute, env);
+}
+
+/** JSON.parse with the line and column of a syntax error, and the line itself, in the message. */
+export function parseJson(text: string, file: string): unknown {
+  // Editors on Windows may save a byte-order mark, which JSON.parse rejects as an unexpected token.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(body) as unknown;
   } catch (error) {
-    throw new ConfigError(`config file ${absolute} is not valid JSON: ${(error as Error).message}`);
+    const { location, reason } = locateJsonError(body, (error as Error).message);
+    throw new ConfigError(`${file}:${location.line}:${location.column}: not valid JSON: ${reason}\n${location.excerpt}`, [], { location });
   }
-  return parseConfig(raw, absolute, env);
+}
+
+function notFound(file: string): ConfigError {
+  return new ConfigError(
+    `no config file at ${file}: create one with \`catalog-sync init\` (--out <file> to name it), or pass --config <file>`,
+    [],
+    { code: 'CONFIG_NOT_FOUND' },
+  );
 }
 
 /** Validates an already-parsed config object; relative paths resolve against `file`'s folder. */
@@ -35,24 +53,9 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
   const { value, secrets } = substituteEnv(stripComments(raw), env);
   const parsed = configSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration in ${file}`, issues);
+    throw new ConfigError(`invalid configuration in ${file}`, configProblems(parsed.error.issues));
   }
   return { config: resolvePaths(parsed.data, path.dirname(file)), file, secrets };
-}
-
-/** Keys starting with `//` or `$comment` document the file (config.example.json uses them) and are dropped. */
-function stripComments(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripComments);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      if (key.startsWith('//') || key === '$comment') continue;
-      out[key] = stripComments(child);
-    }
-    return out;
-  }
-  return value;
 }
 
 function resolvePaths(config: Config, base: string): Config {

@@ -1,3 +1,4 @@
+import type { ConfigProblem } from './config-error.ts';
 import { ConfigError } from './config-error.ts';
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -12,13 +13,13 @@ export function substituteEnv(
   env: NodeJS.ProcessEnv,
 ): { value: unknown; secrets: string[] } {
   const secrets: string[] = [];
-  const missing: string[] = [];
+  const missing: ConfigProblem[] = [];
   const walk = (node: unknown, path: string): unknown => {
     if (typeof node === 'string') {
       return node.replace(PLACEHOLDER, (_, name: string) => {
         const found = env[name];
         if (found === undefined || found === '') {
-          missing.push(`${path || '(root)'}: environment variable ${name} is not set`);
+          missing.push({ path: path || '(root)', message: `environment variable ${name} is not set` });
           return '';
         }
         secrets.push(found);
