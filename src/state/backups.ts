@@ -6,10 +6,11 @@ import { readCheckpointFile } from './checkpoint-file.ts';
 import type { CheckpointDocument } from './checkpoint-file.ts';
 import { checkpointPaths } from './checkpoint-paths.ts';
 import type { CheckpointPaths } from './checkpoint-paths.ts';
+import { locateCheckpoint } from './locate-checkpoint.ts';
 import { STAMP_WITH_SEQUENCE, formatFileTimestamp, parseFileTimestamp, sequenceSuffix } from './file-timestamp.ts';
 
 /**
- * Backups of a checkpoint file: `<dir>/backup/<sourceSystem>_checkpoints_<stamp>[_<seq>].json`, one made before
+ * Backups of a checkpoint file: `<dir>/backup/<baseName>_<stamp>[_<seq>].json` (see checkpoint-paths.ts), one made before
  * every write. Age is read from the name, not the mtime, so copying the folder around keeps the history intact
  * (and tests can inject a clock).
  */
@@ -165,9 +166,12 @@ export async function findNewestValidBackup(
   return { invalid };
 }
 
-/** Every backup of a checkpoint, newest first, each fully validated — for `checkpoints backups`. */
-export async function listBackups(dir: string, sourceSystem: string): Promise<BackupInfo[]> {
-  const paths = checkpointPaths(dir, sourceSystem);
+/**
+ * Every backup of a checkpoint, newest first, each fully validated — for `checkpoints backups`. Reads only. With a
+ * job whose legacy checkpoint is not adopted yet, the legacy backups are the ones listed.
+ */
+export async function listBackups(dir: string, sourceSystem: string, job?: string): Promise<BackupInfo[]> {
+  const { paths } = await locateCheckpoint(checkpointPaths(dir, sourceSystem, job));
   const infos: BackupInfo[] = [];
   for (const backup of await scanBackups(paths)) {
     const [stat, result] = await Promise.all([fs.stat(backup.path), readCheckpointFile(backup.path, sourceSystem)]);

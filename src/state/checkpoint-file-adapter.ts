@@ -8,6 +8,8 @@ import type { BackupRetention } from './backups.ts';
 import { checkpointChunks, readCheckpointFile, snapshotCheckpoint } from './checkpoint-file.ts';
 import type { CheckpointDocument } from './checkpoint-file.ts';
 import type { CheckpointPaths } from './checkpoint-paths.ts';
+import { canonicalTargetIdentity, checkOwner } from './checkpoint-identity.ts';
+import type { CheckpointOwner } from './checkpoint-identity.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './checkpoint-schema.ts';
 import { keepCorruptAside } from './restore-backup.ts';
 import { CheckpointCorruptError, CheckpointVersionError } from './state-errors.ts';
@@ -17,28 +19,36 @@ export interface CheckpointFileAdapterOptions {
   backups: BackupRetention;
   onWarning: (message: string) => void;
   now: () => Date;
+  /** Who uses the checkpoint; a file that records another owner is refused before anything is repaired. */
+  owner?: CheckpointOwner;
+  /** Read without changing any file: a corrupt file is reported and its backup served from memory only. */
+  readOnly?: boolean;
 }
 
 /**
  * The lowdb adapter of one checkpoint file. lowdb's own JSONFile adapter writes atomically but knows nothing of
  * checksums, backups or recovery, so this one does the whole job:
  *
- * - read(): the file, fully validated; when it is corrupt, the newest valid backup takes its place (put back on
- *   disk at once, so an otherwise unchanged run still leaves a good file) and the damaged one is kept aside.
- * - write(): backup of the previous file, atomic replace, retention.
+ * - read(): the file, fully validated, and checked to belong to the owner (a file that records none is adopted:
+ *   `adopted` tells the store to record the owner). When it is corrupt, the newest valid backup takes its place
+ *   (put back on disk at once, so an otherwise unchanged run still leaves a good file) and the damaged one is kept
+ *   aside — unless read-only, where the backup is only served from memory, with a warning saying so.
+ * - write(): backup of the previous file, atomic replace, retention. Never called on a read-only store.
  */
 export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
   readonly #options: CheckpointFileAdapterOptions;
   /** Whether the file on disk is one we verified or wrote, so its backup needs no re-validation when pruning. */
   #diskVerified = false;
+  /** Set by read() when the file recorded no owner and was given this one (in memory: the store records it). */
+  adopted = false;
 
   constructor(options: CheckpointFileAdapterOptions) {
     this.#options = options;
   }
 
   async read(): Promise<CheckpointDocument | null> {
-    const { paths, onWarning } = this.#options;
-    await removeStaleTempFiles(paths.dir, `${paths.baseName}.json`);
+    const { paths, onWarning, readOnly } = this.#options;
+    if (!readOnly) await removeStaleTempFiles(paths.dir, `${paths.baseName}.json`);
     const result = await readCheckpointFile(paths.file, paths.sourceSystem);
     if (!result.exists) {
       // A missing file is a first run. Backups without a file hint at a lost file instead — say so, but go on:
@@ -47,13 +57,14 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
       if (backups.length > 0) {
         onWarning(
           `checkpoint file ${paths.file} does not exist but ${backups.length} backup(s) do (newest ` +
-            `${backups[0]!.fileName}); starting from an empty checkpoint — ` +
-            'if the file was lost, stop and restore a backup',
+            `${backups[0]!.fileName}); ${readOnly ? 'reading it as empty' : 'starting from an empty checkpoint'} — ` +
+            'if the file was lost, restore a backup (`catalog-sync checkpoints restore`)',
         );
       }
       return null;
     }
     if (result.ok) {
+      this.#checkOwner(result.document);
       this.#diskVerified = true;
       return result.document;
     }
@@ -71,10 +82,20 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
         found.invalid.map((b) => b.path),
       );
     }
+    // Before any repair: restoring a backup into a checkpoint that is not ours would be a write we have no business making.
+    this.#checkOwner(found.document);
+    const more = result.problems.length > 1 ? ` (+${result.problems.length - 1} more problem(s))` : '';
+    if (readOnly) {
+      onWarning(
+        `checkpoint file ${paths.file} is corrupt: ${reason}${more}. Using backup ${found.backup.fileName} ` +
+          `(${found.document.entries.size} entries, written ${found.document.updatedAt}) in memory only; nothing ` +
+          'was changed — the next sync, or `catalog-sync checkpoints restore`, puts that backup in its place',
+      );
+      return found.document;
+    }
     const aside = await keepCorruptAside(paths, this.#options.now());
     await copyFileAtomic(found.backup.path, paths.file);
     this.#diskVerified = true;
-    const more = result.problems.length > 1 ? ` (+${result.problems.length - 1} more problem(s))` : '';
     onWarning(
       `checkpoint file ${paths.file} is corrupt: ${reason}${more}. Kept it as ${aside} and restored backup ` +
         `${found.backup.fileName} (${found.document.entries.size} entries, written ${found.document.updatedAt}); ` +
@@ -83,8 +104,19 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
     return found.document;
   }
 
+  #checkOwner(document: CheckpointDocument): void {
+    const owner = this.#options.owner;
+    if (!owner) return;
+    if (checkOwner(document, owner, this.#options.paths.file) === 'adopt') {
+      document.job = owner.job;
+      document.target = canonicalTargetIdentity(owner.target);
+      this.adopted = true;
+    }
+  }
+
   async write(document: CheckpointDocument): Promise<void> {
     const { paths, backups, onWarning } = this.#options;
+    if (this.#options.readOnly) throw new Error(`checkpoint ${paths.file} was opened read-only`);
     const now = this.#options.now();
     // Taken before the first await: this is what gets written, whatever put() calls arrive meanwhile.
     const snapshot = snapshotCheckpoint(document, now);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 
 import type { CheckpointEntry } from '../catalog/checkpoint.ts';
+import type { TargetIdentity } from '../catalog/target.ts';
 import { canonicalizeFresh, canonicalizeOwned, stringifyCanonical } from './canonical-json.ts';
 import {
   CHECKPOINT_FORMAT_VERSION,
@@ -11,13 +12,16 @@ import {
   parseEntry,
 } from './checkpoint-schema.ts';
 import type { ParsedEntry } from './checkpoint-schema.ts';
+import { canonicalTargetIdentity } from './checkpoint-identity.ts';
 
 /**
- * The checkpoint file format (formatVersion 1), one file per source system:
+ * The checkpoint file format (formatVersion 1), one file per job and source system:
  *
  *   {
  *     "formatVersion": 1,
  *     "sourceSystem": "datasphere",
+ *     "job": "nightly",
+ *     "target": {"databasePrefix":"ds_","path":"/data/catalog","type":"file"},
  *     "updatedAt": "2026-11-22T17:07:30.123Z",
  *     ...unknown top-level fields of a newer writer, verbatim...
  *     "entries": {
@@ -38,7 +42,9 @@ import type { ParsedEntry } from './checkpoint-schema.ts';
  *
  * Rules a reader applies: formatVersion other than 1 → refuse (CheckpointVersionError), never guess; every entry must
  * pass the entry schema, be keyed by its own assetId and belong to the file's sourceSystem; unknown fields, at the
- * top level or in an entry, are kept and written back unchanged.
+ * top level or in an entry, are kept and written back unchanged. `job` and `target` (the owner: see
+ * checkpoint-identity.ts) are optional — files written before they were recorded lack them — and, like the rest of
+ * the header, checked by the schema rather than the checksum.
  */
 
 /** An entry as the store holds it: a frozen canonical snapshot plus its serialised member, computed once per put. */
@@ -51,6 +57,9 @@ export interface StoredEntry {
 /** The in-memory form of one checkpoint file (this is what lowdb holds as `db.data`). */
 export interface CheckpointDocument {
   sourceSystem: string;
+  /** The job and target this checkpoint belongs to, once recorded. */
+  job?: string;
+  target?: TargetIdentity;
   /** updatedAt of the file it was read from or last written to; unset for a new document. */
   updatedAt?: string;
   /** Top-level fields this version does not know, carried through verbatim. */
@@ -83,8 +92,13 @@ const MEMBERS_PER_CHUNK = 2000;
 const ZOD_BUILT_MEMBERS = ['hashes', 'target', 'customProperties'] as const;
 const ALL_ZOD_BUILT: ReadonlySet<string> = new Set(ZOD_BUILT_MEMBERS);
 
-export function emptyDocument(sourceSystem: string): CheckpointDocument {
-  return { sourceSystem, extra: {}, entries: new Map() };
+export function emptyDocument(sourceSystem: string, owner?: { job: string; target: TargetIdentity }): CheckpointDocument {
+  const document: CheckpointDocument = { sourceSystem, extra: {}, entries: new Map() };
+  if (owner) {
+    document.job = owner.job;
+    document.target = canonicalTargetIdentity(owner.target);
+  }
+  return document;
 }
 
 /**
@@ -138,8 +152,10 @@ export function snapshotCheckpoint(document: CheckpointDocument, updatedAt: Date
   const lines = [
     `  "formatVersion": ${CHECKPOINT_FORMAT_VERSION}`,
     `  "sourceSystem": ${JSON.stringify(document.sourceSystem)}`,
-    `  "updatedAt": ${JSON.stringify(updatedAt.toISOString())}`,
   ];
+  if (document.job !== undefined) lines.push(`  "job": ${JSON.stringify(document.job)}`);
+  if (document.target !== undefined) lines.push(`  "target": ${JSON.stringify(canonicalTargetIdentity(document.target))}`);
+  lines.push(`  "updatedAt": ${JSON.stringify(updatedAt.toISOString())}`);
   for (const [key, value] of Object.entries(document.extra)) {
     if (KNOWN_HEADER_FIELDS.has(key)) continue;
     const json = JSON.stringify(value);
@@ -242,9 +258,13 @@ export function parseCheckpoint(text: string, expectedSourceSystem?: string): Ch
 
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(top)) if (!KNOWN_HEADER_FIELDS.has(key)) extra[key] = value;
+  const document: CheckpointDocument = { sourceSystem, updatedAt: top.updatedAt as string, extra, entries };
+  // Validated by the header schema above.
+  if (typeof top.job === 'string') document.job = top.job;
+  if (typeof top.target === 'object' && top.target !== null) document.target = top.target as TargetIdentity;
   return {
     ok: true,
-    document: { sourceSystem, updatedAt: top.updatedAt as string, extra, entries },
+    document,
     entryCount: ids.length,
     problems: [],
   };

@@ -8,7 +8,10 @@ import type { CheckpointEntry } from '../catalog/checkpoint.ts';
  * asset type is any non-empty string rather than today's AssetKind list — a newer kind is not corruption.
  */
 
-/** Bumped only for changes an older reader would misread; additive fields keep the version. */
+/**
+ * Bumped only for changes an older reader would misread; additive fields keep the version. (`job` and `target`
+ * were added within version 1: a reader that predates them carries them through as unknown fields.)
+ */
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -48,6 +51,13 @@ export const checkpointEntrySchema = z.looseObject({
 export const checkpointHeaderSchema = z.looseObject({
   formatVersion: z.literal(CHECKPOINT_FORMAT_VERSION),
   sourceSystem: z.string().min(1),
+  /** The job this checkpoint belongs to; absent in files written before it was recorded (adopted on first use). */
+  job: z.string().min(1).optional(),
+  /** The target's identity (Target.identity): `type` plus plain string fields; absent like `job`. */
+  target: z
+    .record(z.string(), z.string())
+    .refine((identity) => typeof identity.type === 'string' && identity.type.length > 0, 'expected a "type"')
+    .optional(),
   updatedAt: isoTime,
   checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" and 64 lowercase hex digits'),
   entries: z.custom<Record<string, unknown>>(

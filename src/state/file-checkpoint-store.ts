@@ -5,14 +5,29 @@ import type { BackupRetention } from './backups.ts';
 import { CheckpointFileAdapter } from './checkpoint-file-adapter.ts';
 import { emptyDocument, toStoredEntry } from './checkpoint-file.ts';
 import type { CheckpointDocument } from './checkpoint-file.ts';
+import type { CheckpointOwner } from './checkpoint-identity.ts';
 import { checkpointPaths } from './checkpoint-paths.ts';
 import type { CheckpointPaths } from './checkpoint-paths.ts';
 import { parseEntry } from './checkpoint-schema.ts';
+import { adoptLegacyCheckpoint, locateCheckpoint } from './locate-checkpoint.ts';
 
 export interface CheckpointStoreOptions {
   /** Folder of the checkpoint files (config `checkpoints.dir`). */
   dir: string;
   sourceSystem: string;
+  /**
+   * The job and target the checkpoint belongs to. The file is then `<job>@<sourceSystem>_checkpoints.json`, records
+   * both, and refuses (CheckpointIdentityError) to be opened by another job or target; a file that records no
+   * owner — written before owners were recorded, possibly under the legacy name — is adopted. Without it (tools,
+   * tests) the legacy name is used and no owner is checked or recorded.
+   */
+  owner?: CheckpointOwner;
+  /**
+   * Open for reading only (`checkpoints list|show`, `plan`, `sync --dry-run`): no file is created, renamed, repaired
+   * or rewritten. A corrupt file is reported through onWarning and its newest valid backup served from memory; a
+   * legacy file is read where it is; put()/remove() reject.
+   */
+  readOnly?: boolean;
   /** Flush by itself after this many staged changes (config `checkpoints.flushEvery`). */
   flushEvery: number;
   /**
@@ -33,9 +48,11 @@ const noop = () => {};
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
- * Opens (or, when the file does not exist yet, starts) the checkpoint of one source system. A corrupt file is
- * replaced by its newest valid backup with a warning; without one this throws CheckpointCorruptError. The store
- * takes no lock — wrap a run in acquireLock(paths.lock) when other processes may touch the same checkpoint.
+ * Opens (or, when the file does not exist yet, starts) the checkpoint of one job and source system. A corrupt file
+ * is replaced by its newest valid backup with a warning (read-only: only served from it); without one this throws
+ * CheckpointCorruptError. A checkpoint of another job or target throws CheckpointIdentityError before anything is
+ * changed. The store takes no lock — wrap a writing run in acquireLock(paths.lock) when other processes may touch
+ * the same checkpoint; adopting a legacy file (a rename) and recording the owner happen here, under that lock.
  */
 export async function openCheckpointStore(options: CheckpointStoreOptions): Promise<FileCheckpointStore> {
   if (!Number.isInteger(options.flushEvery) || options.flushEvery < 1) {
@@ -47,16 +64,24 @@ export async function openCheckpointStore(options: CheckpointStoreOptions): Prom
   if (!(options.backups.maxAgeDays >= 0)) {
     throw new TypeError(`backups.maxAgeDays must be ≥ 0, got ${options.backups.maxAgeDays}`);
   }
-  const paths = checkpointPaths(options.dir, options.sourceSystem);
+  const readOnly = options.readOnly === true;
+  const ownPaths = checkpointPaths(options.dir, options.sourceSystem, options.owner?.job);
+  // A legacy file is renamed to the job's name by a writing open, and read where it is by a read-only one.
+  if (!readOnly) await adoptLegacyCheckpoint(ownPaths);
+  const paths = readOnly ? (await locateCheckpoint(ownPaths)).paths : ownPaths;
   const adapter = new CheckpointFileAdapter({
     paths,
     backups: { keep: options.backups.keep, maxAgeDays: options.backups.maxAgeDays },
     onWarning: options.onWarning ?? noop,
     now: options.now ?? (() => new Date()),
+    readOnly,
+    ...(options.owner ? { owner: options.owner } : {}),
   });
-  const db = new Low<CheckpointDocument>(adapter, emptyDocument(options.sourceSystem));
+  const db = new Low<CheckpointDocument>(adapter, emptyDocument(options.sourceSystem, options.owner));
   await db.read();
-  return new FileCheckpointStore(paths, db, options.flushEvery, options.flushIntervalMs ?? 0, options.now ?? (() => new Date()));
+  // The owner is recorded before the run does anything, so a second target sharing the file is refused from now on.
+  if (adapter.adopted && !readOnly) await db.write();
+  return new FileCheckpointStore(paths, db, options.flushEvery, options.flushIntervalMs ?? 0, options.now ?? (() => new Date()), readOnly);
 }
 
 /**
@@ -77,6 +102,7 @@ export class FileCheckpointStore implements CheckpointStore {
   readonly #flushEvery: number;
   readonly #flushIntervalMs: number;
   readonly #now: () => Date;
+  readonly #readOnly: boolean;
   /** When the last write ended and how long it took: automatic flushes keep their I/O to about a tenth of the run. */
   #lastWriteEnd = 0;
   #lastWriteMs = 0;
@@ -89,12 +115,30 @@ export class FileCheckpointStore implements CheckpointStore {
   #queued: Promise<void> | undefined;
 
   /** Use openCheckpointStore(). */
-  constructor(paths: CheckpointPaths, db: Low<CheckpointDocument>, flushEvery: number, flushIntervalMs = 0, now: () => Date = () => new Date()) {
+  constructor(
+    paths: CheckpointPaths,
+    db: Low<CheckpointDocument>,
+    flushEvery: number,
+    flushIntervalMs = 0,
+    now: () => Date = () => new Date(),
+    readOnly = false,
+  ) {
     this.paths = paths;
     this.#db = db;
     this.#flushEvery = flushEvery;
     this.#flushIntervalMs = flushIntervalMs;
     this.#now = now;
+    this.#readOnly = readOnly;
+  }
+
+  get readOnly(): boolean {
+    return this.#readOnly;
+  }
+
+  /** The job and target the checkpoint records (once recorded or adopted). */
+  get owner(): { job?: string; target?: CheckpointOwner['target'] } {
+    const { job, target } = this.#db.data;
+    return { ...(job !== undefined ? { job } : {}), ...(target !== undefined ? { target } : {}) };
   }
 
   get sourceSystem(): string {
@@ -126,6 +170,7 @@ export class FileCheckpointStore implements CheckpointStore {
   put(entry: CheckpointEntry): Promise<void> {
     // Not `async`: the common path stays free of an extra promise per call, which shows on 100k puts. Errors are
     // still delivered as rejections, like everywhere else in the interface.
+    if (this.#readOnly) return this.#rejectReadOnly();
     const parsed = parseEntry(entry);
     if (!parsed.ok) {
       const issues = parsed.issues.map((i) => `${i.path || '(entry)'}: ${i.message}`).join('; ');
@@ -148,6 +193,7 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   remove(assetId: string): Promise<void> {
+    if (this.#readOnly) return this.#rejectReadOnly();
     if (!this.#db.data.entries.delete(assetId)) return RESOLVED;
     return this.#changed();
   }
@@ -162,6 +208,10 @@ export class FileCheckpointStore implements CheckpointStore {
     this.#queued = run;
     this.#tail = run.then(noop, noop);
     return run;
+  }
+
+  #rejectReadOnly(): Promise<never> {
+    return Promise.reject(new Error(`checkpoint ${this.paths.file} was opened read-only`));
   }
 
   #changed(): Promise<void> {

@@ -8,12 +8,15 @@ import { readCheckpointFile } from './checkpoint-file.ts';
 import { checkpointPaths } from './checkpoint-paths.ts';
 import type { CheckpointPaths } from './checkpoint-paths.ts';
 import { formatFileTimestamp, sequenceSuffix } from './file-timestamp.ts';
+import { adoptLegacyCheckpoint } from './locate-checkpoint.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './checkpoint-schema.ts';
 import { CheckpointCorruptError, CheckpointVersionError } from './state-errors.ts';
 
 export interface RestoreBackupOptions {
   dir: string;
   sourceSystem: string;
+  /** The job whose checkpoint to restore (see checkpointPaths); its legacy file, if any, is adopted first. */
+  job?: string;
   /** A backup file name (as listBackups shows it) or path; default: the newest valid backup. */
   backup?: string;
   now?: () => Date;
@@ -32,8 +35,11 @@ export interface RestoreBackupResult {
  * undone. Run it under the checkpoint lock; it does not take the lock itself so the CLI decides how to wait.
  */
 export async function restoreBackup(options: RestoreBackupOptions): Promise<RestoreBackupResult> {
-  const paths = checkpointPaths(options.dir, options.sourceSystem);
+  const paths = checkpointPaths(options.dir, options.sourceSystem, options.job);
   const now = options.now ?? (() => new Date());
+  // A restore writes the job's file; a legacy file and its backups must become the job's first, or its backups
+  // could not be restored and the legacy file would shadow nothing.
+  await adoptLegacyCheckpoint(paths);
 
   let source: string;
   let entryCount: number;

@@ -1,7 +1,23 @@
+import { describeOwner } from './describe-owner.ts';
+import type { RecordedOwner } from './describe-owner.ts';
+
 /**
  * Typed errors of the checkpoint state. Each carries a stable `code` so the CLI can map it to an exit code and a
  * hint without matching on message text.
  */
+
+/**
+ * What to do about a corrupt checkpoint no backup can replace. Both ways are safe: every table we write carries the
+ * owning job and the hashes it was written from, so a rebuild reads the state back from the target, and a run from
+ * an empty checkpoint finds the tables that already hold the intended version and only records them.
+ */
+export function corruptCheckpointAdvice(file: string): string {
+  return (
+    'run `catalog-sync checkpoints rebuild` to rebuild it from the tables this job owns in the target, or delete ' +
+    `${file} to start over (the next run then treats every asset as new; the ownership markers on the target's ` +
+    'tables keep it from creating duplicates)'
+  );
+}
 
 /**
  * The checkpoint file failed validation (unreadable JSON, checksum mismatch, schema problems) and no valid backup
@@ -23,7 +39,7 @@ export class CheckpointCorruptError extends Error {
     readonly backupsTried: readonly string[] = [],
   ) {
     const tried = backupsTried.length === 0 ? 'no backup exists' : `none of ${backupsTried.length} backup(s) is valid`;
-    super(`checkpoint file ${path} is corrupt (${reason}) and ${tried}`);
+    super(`checkpoint file ${path} is corrupt (${reason}) and ${tried}; ${corruptCheckpointAdvice(path)}`);
   }
 }
 
@@ -44,6 +60,30 @@ export class CheckpointVersionError extends Error {
     super(
       `checkpoint file ${path} has formatVersion ${JSON.stringify(formatVersion)}; this version of catalog-sync ` +
         `reads formatVersion ${supportedVersion} — upgrade catalog-sync`,
+    );
+  }
+}
+
+/**
+ * The checkpoint belongs to another job or target than the config opening it. Refused rather than used: its entries
+ * would make every asset look already written, and this target would silently receive nothing.
+ */
+export class CheckpointIdentityError extends Error {
+  readonly code = 'CHECKPOINT_IDENTITY_MISMATCH' as const;
+  override readonly name = 'CheckpointIdentityError';
+
+  constructor(
+    readonly path: string,
+    /** What the file records. */
+    readonly recorded: RecordedOwner,
+    /** Who tried to use it. */
+    readonly expected: RecordedOwner,
+  ) {
+    super(
+      `checkpoint file ${path} belongs to ${describeOwner(recorded)}, but this config is ` +
+        `${describeOwner(expected)}. Each job and target needs a checkpoint of its own: give each config its own ` +
+        '`job.name` (the file name carries it) or its own `checkpoints.dir`. If this job has really moved to the ' +
+        'new target, delete the file to start over (the next run treats every asset as new)',
     );
   }
 }
@@ -70,5 +110,6 @@ export class LockHeldError extends Error {
 
 export type StateErrorCode =
   | CheckpointCorruptError['code']
+  | CheckpointIdentityError['code']
   | CheckpointVersionError['code']
   | LockHeldError['code'];

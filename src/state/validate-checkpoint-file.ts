@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 
 import { parseCheckpoint } from './checkpoint-file.ts';
+import type { RecordedOwner } from './describe-owner.ts';
 
 export interface CheckpointFileReport {
   path: string;
@@ -12,6 +13,10 @@ export interface CheckpointFileReport {
   sizeBytes?: number;
   sourceSystem?: string;
   updatedAt?: string;
+  /** The job and target the file records (valid files only; empty for a file written before they were recorded). */
+  owner?: RecordedOwner;
+  /** Set when the file declares a formatVersion newer than this build reads. */
+  unsupportedVersion?: unknown;
 }
 
 /**
@@ -39,8 +44,15 @@ export async function validateCheckpointFile(
     sizeBytes: Buffer.byteLength(text),
   };
   if (result.ok) {
-    report.sourceSystem = result.document.sourceSystem;
-    if (result.document.updatedAt !== undefined) report.updatedAt = result.document.updatedAt;
+    const { document } = result;
+    report.sourceSystem = document.sourceSystem;
+    if (document.updatedAt !== undefined) report.updatedAt = document.updatedAt;
+    report.owner = {
+      ...(document.job !== undefined ? { job: document.job } : {}),
+      ...(document.target !== undefined ? { target: document.target } : {}),
+    };
+  } else if (result.unsupportedVersion !== undefined) {
+    report.unsupportedVersion = result.unsupportedVersion;
   }
   return report;
 }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CheckpointEntry } from '../../catalog/checkpoint.ts';
+import type { CheckpointOwner } from '../../state/checkpoint-identity.ts';
+import type { CheckpointInspection } from '../../state/inspect-checkpoint.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import { configOption } from '../config-option.ts';
@@ -10,7 +12,14 @@ interface Flags {
   space?: string;
 }
 
-// Every action loads what it needs when it runs (`await import`): registering these commands must stay cheap.
+/*
+ * `list`, `show`, `validate` and `backups` only read: they open the checkpoint read-only, so a corrupt file is
+ * reported (and its backup shown) but never repaired, moved aside or renamed — that is left to `sync` and
+ * `restore`, which hold the lock. Every action loads what it needs when it runs (`await import`): registering these
+ * commands must stay cheap.
+ */
+
+/** The config, the source system and this job's checkpoint paths. */
 async function locate(flags: Flags) {
   const [{ loadConfig }, { createSource }, { checkpointPaths }] = await Promise.all([
     import('../../config/load-config.ts'),
@@ -19,7 +28,18 @@ async function locate(flags: Flags) {
   ]);
   const { config } = await loadConfig(flags.config);
   const { system } = createSource(config);
-  return { config, system, paths: checkpointPaths(config.checkpoints.dir, system) };
+  return { config, system, paths: checkpointPaths(config.checkpoints.dir, system, config.job.name) };
+}
+
+/** The job and target this config's checkpoint must belong to; the target is built only to ask its identity. */
+async function ownerOf(config: Awaited<ReturnType<typeof locate>>['config']): Promise<CheckpointOwner> {
+  const { createTarget } = await import('../create-connectors.ts');
+  const target = await createTarget(config);
+  try {
+    return { job: config.job.name, target: target.identity };
+  } finally {
+    await target.close?.();
+  }
 }
 
 async function openStore(flags: Flags) {
@@ -31,6 +51,8 @@ async function openStore(flags: Flags) {
     sourceSystem: system,
     flushEvery: config.checkpoints.flushEvery,
     backups: config.checkpoints.backups,
+    owner: await ownerOf(config),
+    readOnly: true,
     onWarning: (m) => warnings.push(m),
   });
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
@@ -42,8 +64,31 @@ function row(e: CheckpointEntry): string {
   return [e.assetId.padEnd(44), e.assetType.padEnd(15), table.padEnd(40), `v${e.syncVersion}`.padEnd(5), e.lastSyncAt, e.deprecatedAt ? ` deprecated ${e.deprecatedAt}` : ''].join(' ');
 }
 
+async function printInspection(report: CheckpointInspection, owner: CheckpointOwner): Promise<void> {
+  const { describeOwner } = await import('../../state/describe-owner.ts');
+  const out = (line: string) => process.stdout.write(line + '\n');
+  if (!report.exists) {
+    out(`${report.path}: no checkpoint yet`);
+    return;
+  }
+  out(`${report.path}: ${report.ok ? 'valid' : 'INVALID'}, ${report.entryCount} entries`);
+  if (report.legacy) out(`  under the name earlier versions used; the next sync of job "${owner.job}" renames it to its own`);
+  if (report.ownership === 'match') out(`  belongs to ${describeOwner(report.owner ?? {})}`);
+  if (report.ownership === 'unrecorded') out(`  records no job or target yet; the next sync records ${describeOwner(owner)}`);
+  for (const problem of report.problems) out(`  - ${problem}`);
+  if (report.ownershipProblem) out(`  - ${report.ownershipProblem}`);
+  if (report.fallback) {
+    const { fileName, entryCount, updatedAt } = report.fallback;
+    out(
+      `  the next sync, or \`catalog-sync checkpoints restore\`, replaces it with backup ${fileName} ` +
+        `(${entryCount} entries${updatedAt ? `, written ${updatedAt}` : ''})`,
+    );
+  }
+  if (report.advice) out(`  to go on: ${report.advice}`);
+}
+
 export function registerCheckpointCommands(program: Command, setExit: (code: ExitCodeValue) => void): void {
-  const group = program.command('checkpoints').description('inspect the checkpoint of the configured source');
+  const group = program.command('checkpoints').description('inspect the checkpoint of the configured job');
 
   group
     .command('list')
@@ -83,16 +128,16 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
 
   group
     .command('validate')
-    .description('check the checkpoint file: checksum and every entry; exit 0 = valid, 1 = problems')
+    .description('check the checkpoint file: checksum, every entry, and that it belongs to this job and target; exit 0 = valid, 1 = problems')
     .addOption(configOption())
     .action(async (flags: Flags) => {
-      const { paths, system } = await locate(flags);
-      const { validateCheckpointFile } = await import('../../state/validate-checkpoint-file.ts');
-      const report = await validateCheckpointFile(paths.file, { sourceSystem: system });
-      if (!report.exists) process.stdout.write(`${paths.file}: no checkpoint yet\n`);
-      else process.stdout.write(`${paths.file}: ${report.ok ? 'valid' : 'INVALID'}, ${report.entryCount} entries\n`);
-      for (const problem of report.problems) process.stdout.write(`  - ${problem}\n`);
-      setExit(report.ok || !report.exists ? ExitCode.ok : ExitCode.fatal);
+      const { config, system } = await locate(flags);
+      const { inspectCheckpoint } = await import('../../state/inspect-checkpoint.ts');
+      const owner = await ownerOf(config);
+      const report = await inspectCheckpoint({ dir: config.checkpoints.dir, sourceSystem: system, owner });
+      await printInspection(report, owner);
+      const good = !report.exists || (report.ok && report.ownership !== 'mismatch');
+      setExit(good ? ExitCode.ok : ExitCode.fatal);
     });
 
   group
@@ -102,7 +147,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
     .action(async (flags: Flags) => {
       const { config, system } = await locate(flags);
       const { listBackups } = await import('../../state/backups.ts');
-      const backups = await listBackups(config.checkpoints.dir, system);
+      const backups = await listBackups(config.checkpoints.dir, system, config.job.name);
       for (const b of backups) {
         process.stdout.write(`${b.fileName}  ${b.valid ? 'valid  ' : 'INVALID'}  ${String(b.entryCount).padStart(6)} entries  ${b.updatedAt ?? ''}\n`);
       }
@@ -120,7 +165,12 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
       // Restoring under a running sync would be overwritten by its next flush: take the same lock.
       const lock = await acquireLock(paths.lock);
       try {
-        const result = await restoreBackup({ dir: config.checkpoints.dir, sourceSystem: system, backup: backup ?? 'latest' });
+        const result = await restoreBackup({
+          dir: config.checkpoints.dir,
+          sourceSystem: system,
+          job: config.job.name,
+          backup: backup ?? 'latest',
+        });
         process.stdout.write(`restored ${result.entryCount} entries from ${result.restoredFrom}\n`);
       } finally {
         await lock.release();
