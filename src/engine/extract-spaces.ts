@@ -22,6 +22,8 @@ export interface ExtractRequest {
   entries: readonly CheckpointEntry[];
   logger: EngineLogger;
   signal?: AbortSignal;
+  /** Per space, as the source reports reading it. */
+  onProgress?: (done: number, total: number, space: string) => void;
 }
 
 /** Step 1 of a run: which spaces, and what the source holds in each. */
@@ -35,7 +37,14 @@ export async function extractSpaces(request: ExtractRequest): Promise<Extracted>
   const failedSpaces: IncompleteSpace[] = [];
   for (const space of spaces) {
     try {
-      extracts.push(await source.extractSpace(space, { known, ...(request.signal ? { signal: request.signal } : {}) }));
+      const onProgress = request.onProgress;
+      extracts.push(
+        await source.extractSpace(space, {
+          known,
+          ...(request.signal ? { signal: request.signal } : {}),
+          ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done, total, space) } : {}),
+        }),
+      );
     } catch (error) {
       // A cancel is not a failed listing: it ends the run, which the caller reports as stopped.
       if (request.signal?.aborted) throw error;

@@ -49,6 +49,8 @@ export interface SyncDeps {
   signal?: AbortSignal;
   onPhase?: (phase: SyncPhase, total?: number) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Reading the source: `done` of `total` assets (or export files) of `space`, as the source reports them. */
+  onExtractProgress?: (done: number, total: number, space: string) => void;
 }
 
 export interface SyncOutcome {
@@ -81,6 +83,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     entries,
     logger,
     ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.onExtractProgress ? { onProgress: deps.onExtractProgress } : {}),
   });
   const inScope = new Set(extracted.spaces);
   const entriesInScope = entries.filter((e) => inScope.has(spaceOf(e.assetId)));

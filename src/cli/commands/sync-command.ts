@@ -50,7 +50,7 @@ export function registerSyncCommands(program: Command, setExit: (code: ExitCodeV
 
 async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCodeValue> {
   // Loaded here, not at the top: `--help` must not pay for the engine, the connectors, pino or the progress bar.
-  const [{ runSync }, { appendRunHistory }, { formatSummary }, { formatPlan }, { createProgress }, { openRun }, { syncOptionsFromConfig }, { printJson }] =
+  const [{ runSync }, { appendRunHistory }, { formatSummary }, { formatPlan }, { createProgress, extractProgress }, { openRun }, { syncOptionsFromConfig }, { printJson }] =
     await Promise.all([
       import('../../engine/run-sync.ts'),
       import('../../report/run-history.ts'),
@@ -88,10 +88,12 @@ async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCode
         signal: run.signal,
         onPhase: (phase, total) => {
           logger.debug({ phase }, `phase ${phase}`);
-          if (phase === 'apply' && total !== undefined) progress.start(total);
+          if (phase === 'plan') progress.stop();
+          if (phase === 'apply' && total !== undefined) progress.start(total, 'applying');
           if (phase === 'verify') progress.stop();
         },
         onProgress: (done) => progress.update(done),
+        onExtractProgress: extractProgress(progress),
       },
     );
     progress.stop();
