@@ -1,11 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Asset } from '../../catalog/asset.ts';
+import { boundText } from '../../catalog/bounded-text.ts';
 import type { AssetFailure, AssetWarning, ExtractOptions, ExtractedItem, Source, SpaceExtract } from '../../catalog/source.ts';
 import { SourceNotFoundError } from '../../catalog/source-errors.ts';
 import { emptyTraffic, recordCall } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { parseCsn } from '../../formats/csn/parse-csn.ts';
+import { decodeUtf8 } from '../../formats/text/decode-utf8.ts';
 import type { ParseCsnResult } from '../../formats/csn/parse-csn.ts';
 
 export interface CsnFilesSourceOptions {
@@ -78,7 +80,7 @@ export class CsnFilesSource implements Source {
     };
     if (scan.unreadable.length > 0) {
       const list = scan.unreadable.map(({ file, reason }) => `${file} (${reason})`).join('; ');
-      extract.incompleteReason = `could not read ${scan.unreadable.length} file(s) under ${this.options.path}: ${list}`;
+      extract.incompleteReason = boundText(`could not read ${scan.unreadable.length} file(s) under ${this.options.path}: ${list}`);
     }
     return extract;
   }
@@ -141,7 +143,13 @@ export class CsnFilesSource implements Source {
       else failures.push({ assetId: id, error: `${chosen.copy.error ?? 'unknown error'} (in ${chosen.copy.file})` });
     }
     failures.sort((a, b) => compare(a.assetId, b.assetId));
-    return { assets, failures, warnings: dedupeWarnings(warnings), unreadable };
+    // Messages quote names and ids, which may be of any size: bounded once they are final.
+    return {
+      assets,
+      failures: failures.map((f) => ({ assetId: f.assetId, error: boundText(f.error) })),
+      warnings: dedupeWarnings(warnings).map((w) => ({ assetId: w.assetId, message: boundText(w.message) })),
+      unreadable,
+    };
   }
 
   /** Reads and parses one file, or reuses the last parse when the file is unchanged. */
@@ -153,9 +161,12 @@ export class CsnFilesSource implements Source {
       if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return { result: cached.result };
       const bytes = await readFile(absolute);
       recordCall(this.counters, 'readFile', 0, bytes.byteLength, false);
+      // Strict: Buffer.toString would turn damaged bytes into U+FFFD, and a damaged name into another name.
+      const decoded = decodeUtf8(bytes);
+      if (!decoded.ok) return { reason: decoded.reason };
       let json: unknown;
       try {
-        json = JSON.parse(bytes.toString('utf8'));
+        json = JSON.parse(decoded.text);
       } catch (error) {
         return { reason: `not valid JSON: ${messageOf(error)}` };
       }

@@ -1,6 +1,6 @@
 import { assetRecordOf, spaceNameOf } from './catalog-records.ts';
 import type { AssetRecord } from './catalog-records.ts';
-import { DatasphereHttpError } from './datasphere-errors.ts';
+import { DatasphereHttpError, excerpt } from './datasphere-errors.ts';
 import type { DatasphereHttp } from './datasphere-http.ts';
 import { listPages } from './list-pages.ts';
 import type { TenantUrls } from './tenant-urls.ts';
@@ -10,6 +10,8 @@ export interface AssetListing {
   complete: boolean;
   reason?: string;
   warnings: Array<{ name: string; message: string }>;
+  /** The page size the catalog actually served, when it capped below the configured `pageSize`. */
+  servedPageSize?: number;
 }
 
 /**
@@ -17,12 +19,12 @@ export interface AssetListing {
  * a run that silently skipped the spaces it could not see would look like a successful one.
  */
 export async function listSpaceNames(http: DatasphereHttp, urls: TenantUrls, pageSize: number): Promise<string[]> {
-  const listing = await listPages(http, urls, { url: urls.spaces(), operation: 'spaces', pageSize });
+  const listing = await listPages(http, urls, { url: urls.spaces(), operation: 'spaces', pageSize, count: true });
   if (!listing.complete) throw new DatasphereHttpError(`could not list the spaces: ${listing.reason ?? 'listing incomplete'}`, 'spaces', listing.status);
   const names = new Set<string>();
   for (const item of listing.items) {
     const name = spaceNameOf(item);
-    if (name === undefined) throw new DatasphereHttpError(`could not list the spaces: an entry names no space (${JSON.stringify(item).slice(0, 100)})`, 'spaces');
+    if (name === undefined) throw new DatasphereHttpError(`could not list the spaces: an entry names no space (${excerpt(JSON.stringify(item) ?? String(item), http.redactor, 100)})`, 'spaces');
     names.add(name);
   }
   return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -40,7 +42,7 @@ export async function listAssetRecords(
   pageSize: number,
   signal?: AbortSignal,
 ): Promise<AssetListing> {
-  const listing = await listPages(http, urls, { url: urls.assets(space), operation: 'assets', pageSize, ...(signal ? { signal } : {}) });
+  const listing = await listPages(http, urls, { url: urls.assets(space), operation: 'assets', pageSize, count: true, ...(signal ? { signal } : {}) });
   const records: AssetRecord[] = [];
   const warnings: AssetListing['warnings'] = [];
   const seen = new Set<string>();
@@ -70,5 +72,6 @@ export async function listAssetRecords(
     complete: reasons.length === 0,
     ...(reasons.length > 0 ? { reason: `asset listing of space ${space} incomplete: ${reasons.join('; ')}` } : {}),
     warnings,
+    ...(listing.servedPageSize !== undefined ? { servedPageSize: listing.servedPageSize } : {}),
   };
 }

@@ -1,3 +1,5 @@
+import { boundText } from '../../catalog/bounded-text.ts';
+
 /**
  * Errors of the Datasphere connector. Their messages are built only from an operation name, a URL path, an
  * HTTP status or network error code and (for the token endpoint) the OAuth `error` fields — never from an
@@ -30,35 +32,68 @@ export class DatasphereRateLimitError extends DatasphereHttpError {
 const REDACTED = '[redacted]';
 
 /**
- * Knows every secret this connector holds — the client secret, the Basic credentials made from it and each
- * access token it was given — and removes them from any text before it leaves the connector (error
- * messages, failure reasons, log fields). Defence in depth: messages are built not to contain them anyway.
+ * Knows every value this connector must not print — the client secret, the client id, the Basic credentials
+ * made from them and each access token it was given — and removes them from any text before it leaves the
+ * connector (error messages, failure reasons, log fields). Defence in depth: messages are built not to contain
+ * them anyway, but a server may echo them back in a response body we quote.
+ *
+ * Redaction must come before any cut: text cut first can end in the first characters of a secret, which no
+ * longer matches the whole value and would be printed as it is (see bodyExcerpt).
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** Longest first, so a value that contains another is removed whole. */
+  private ordered: string[] = [];
 
   add(secret: string | undefined): void {
     // Very short values would redact ordinary words; nothing we hold is that short.
-    if (secret !== undefined && secret.length >= 6) this.secrets.add(secret);
+    if (secret === undefined || secret.length < 6) return;
+    // A server echoing what it was sent may quote it form-encoded or JSON-escaped rather than as it is.
+    for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) this.secrets.add(form);
+    this.ordered = [...this.secrets].sort((a, b) => b.length - a.length);
   }
 
   redact(text: string): string {
     let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    for (const secret of this.ordered) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   }
 }
 
-/** A short, single-line excerpt of a response body for an error message (HTML pages collapse to a hint). */
-export function bodyExcerpt(body: Buffer, contentType: string | undefined, max = 200): string {
+/** How much of a response body a message quotes. */
+const EXCERPT_MAX = 200;
+
+/**
+ * A short, single-line excerpt of a response body for an error message (HTML pages collapse to a hint). The
+ * whole body is redacted before it is shortened, so a secret that straddles the cut cannot leave its first
+ * characters behind.
+ */
+export function bodyExcerpt(body: Buffer, contentType: string | undefined, redactor: Redactor, max = EXCERPT_MAX): string {
   if (contentType?.toLowerCase().includes('html')) return 'an HTML page (a login or error page?)';
-  const text = body.toString('utf8').replace(/\s+/g, ' ').trim();
-  if (text === '') return 'an empty body';
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return excerpt(body.toString('utf8'), redactor, max);
+}
+
+/** Redact, collapse whitespace, then cut: the order that keeps partial secrets out. */
+export function excerpt(text: string, redactor: Redactor, max = EXCERPT_MAX): string {
+  // Again after collapsing: joining lines must not assemble a value that was split across them.
+  const line = redactor.redact(redactor.redact(text).replace(/\s+/g, ' ').trim());
+  if (line === '') return 'an empty body';
+  return boundText(line, max);
 }
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Why JSON.parse refused a body, without the window of the body V8 quotes (`Unexpected token 'x', "…" is not
+ * valid JSON`): that window is cut from the raw text, so it could end in the first characters of a secret
+ * that the Redactor, matching whole values, would not recognise.
+ */
+export function jsonErrorOf(error: unknown): string {
+  const message = messageOf(error);
+  const quoted = message.indexOf(', "');
+  return quoted >= 0 && message.endsWith('is not valid JSON') ? `${message.slice(0, quoted)}: not valid JSON` : message;
 }
 
 export function isAbortError(error: unknown, signal?: AbortSignal): boolean {

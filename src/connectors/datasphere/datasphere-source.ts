@@ -1,7 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { assetId } from '../../catalog/asset.ts';
+import { boundText } from '../../catalog/bounded-text.ts';
 import type { AssetFailure, AssetWarning, ExtractOptions, ExtractedItem, Source, SpaceExtract } from '../../catalog/source.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
+import { nameProblem } from '../../formats/text/name-problem.ts';
 import { decodeValidator } from './asset-validator.ts';
 import { listAssetRecords, listSpaceNames } from './catalog-listing.ts';
 import { isAbortError, messageOf } from './datasphere-errors.ts';
@@ -102,7 +104,7 @@ export class DatasphereSource implements Source {
     const { signal } = options;
     const logger = this.options.logger;
     const listing = await listAssetRecords(this.http, this.urls, space, this.pageSize, signal);
-    const warnings: AssetWarning[] = listing.warnings.map((w) => ({ assetId: assetId(space, w.name), message: w.message }));
+    const warnings: AssetWarning[] = listing.warnings.map((w) => ({ assetId: assetId(space, w.name), message: this.safe(w.message) }));
     const records = listing.records.filter((record) => this.assetNames.matches(record.name));
 
     const reader = new DefinitionReader({
@@ -121,14 +123,20 @@ export class DatasphereSource implements Source {
     await Promise.all(
       records.map(async (record) => {
         const id = assetId(space, record.name);
+        // A name the server already damaged (U+FFFD where its bytes were invalid) would sync as another table.
+        const badName = nameProblem(record.name, 'technical name in the catalog');
+        if (badName !== undefined) {
+          failures.push({ assetId: id, error: badName });
+          return;
+        }
         try {
           const outcome = await reader.read(record, decodeValidator(options.known.get(id)?.validator));
-          for (const message of outcome.warnings) warnings.push({ assetId: id, message: this.http.redactor.redact(message) });
+          for (const message of outcome.warnings) warnings.push({ assetId: id, message: this.safe(message) });
           if (outcome.ok) items.push(outcome.item);
-          else failures.push({ assetId: id, error: this.http.redactor.redact(outcome.error) });
+          else failures.push({ assetId: id, error: this.safe(outcome.error) });
         } catch (error) {
           if (isAbortError(error, signal)) throw error;
-          failures.push({ assetId: id, error: this.http.redactor.redact(messageOf(error)) });
+          failures.push({ assetId: id, error: this.safe(messageOf(error)) });
         } finally {
           options.onProgress?.(++read, records.length);
         }
@@ -140,9 +148,17 @@ export class DatasphereSource implements Source {
     failures.sort((a, b) => compare(a.assetId, b.assetId));
     warnings.sort((a, b) => compare(a.assetId, b.assetId));
     const extract: SpaceExtract = { space, complete: listing.complete, items, failures, warnings };
-    if (!listing.complete) extract.incompleteReason = this.http.redactor.redact(listing.reason ?? 'asset listing incomplete');
+    if (!listing.complete) extract.incompleteReason = this.safe(listing.reason ?? 'asset listing incomplete');
     logger?.info(
-      { space, listed: listing.records.length, selected: records.length, extracted: items.length, failed: failures.length, complete: listing.complete },
+      {
+        space,
+        listed: listing.records.length,
+        selected: records.length,
+        extracted: items.length,
+        failed: failures.length,
+        complete: listing.complete,
+        ...(listing.servedPageSize !== undefined ? { servedPageSize: listing.servedPageSize, pageSize: this.pageSize } : {}),
+      },
       'Datasphere space extracted',
     );
     return extract;
@@ -150,6 +166,11 @@ export class DatasphereSource implements Source {
 
   traffic(): Traffic {
     return this.http.traffic();
+  }
+
+  /** A message as it may leave the connector: redacted first, then bounded (the other order could leave part of a secret). */
+  private safe(message: string): string {
+    return boundText(this.http.redactor.redact(message));
   }
 }
 

@@ -3,10 +3,11 @@ import type { Asset, AssetKind } from '../../catalog/asset.ts';
 import type { ExtractedItem } from '../../catalog/source.ts';
 import { parseCsn } from '../../formats/csn/parse-csn.ts';
 import { parseEdmx } from '../../formats/edmx/parse-edmx.ts';
+import { decodeUtf8 } from '../../formats/text/decode-utf8.ts';
 import { encodeValidator } from './asset-validator.ts';
 import type { AssetValidator, EdmxReason } from './asset-validator.ts';
 import type { AssetRecord } from './catalog-records.ts';
-import { bodyExcerpt, isAbortError, messageOf } from './datasphere-errors.ts';
+import { bodyExcerpt, isAbortError, jsonErrorOf, messageOf } from './datasphere-errors.ts';
 import type { DatasphereHttp, HttpResponse } from './datasphere-http.ts';
 import type { DesignTimeIndex } from './design-time-index.ts';
 import type { DesignTimeType, TenantUrls } from './tenant-urls.ts';
@@ -123,13 +124,15 @@ export class DefinitionReader {
     }
     if (status === 404) return { kind: 'gone' };
     if (status === 401 || status === 403) return { kind: 'denied', status };
-    if (status !== 200) return { kind: 'failed', error: `CSN of ${record.name}: HTTP ${status} (${bodyExcerpt(body, headers['content-type'])})` };
+    if (status !== 200) return { kind: 'failed', error: `CSN of ${record.name}: HTTP ${status} (${bodyExcerpt(body, headers['content-type'], this.options.http.redactor)})` };
 
+    const decoded = decodeUtf8(body);
+    if (!decoded.ok) return { kind: 'failed', error: `malformed CSN response for ${record.name} (${type}): ${decoded.reason}` };
     let json: unknown;
     try {
-      json = JSON.parse(body.toString('utf8'));
+      json = JSON.parse(decoded.text);
     } catch (error) {
-      const what = headers['content-type']?.includes('html') ? 'an HTML page (a login page?)' : messageOf(error);
+      const what = headers['content-type']?.includes('html') ? 'an HTML page (a login page?)' : jsonErrorOf(error);
       return { kind: 'failed', error: `malformed CSN response for ${record.name} (${type}): not JSON: ${what}` };
     }
     const parsed = parseCsn(json, { space, mainName: record.name });
@@ -162,11 +165,13 @@ export class DefinitionReader {
     if (status === 304 && previous) {
       return notModified(this.id(record), { ...previous, format: 'edmx', edmxReason: reason, ...defined({ etag: headers['etag'] ?? etag }) }, meta);
     }
-    if (status !== 200) return fail(`$metadata of ${record.name}: HTTP ${status} (${bodyExcerpt(body, headers['content-type'])})`);
+    if (status !== 200) return fail(`$metadata of ${record.name}: HTTP ${status} (${bodyExcerpt(body, headers['content-type'], this.options.http.redactor)})`);
 
     // Analytic models have only the analytical service; everything else is read from the relational one.
     const defaultKind: AssetKind = record.relationalMetadataUrl === undefined && record.analyticalMetadataUrl !== undefined ? 'analytic-model' : 'view';
-    const parsed = parseEdmx(body.toString('utf8'), { space, mainName: record.name, defaultKind });
+    const decoded = decodeUtf8(body);
+    if (!decoded.ok) return fail(`malformed $metadata for ${record.name}: ${decoded.reason}`);
+    const parsed = parseEdmx(decoded.text, { space, mainName: record.name, defaultKind });
     if (parsed.documentError !== undefined) return fail(`malformed $metadata for ${record.name}: ${parsed.documentError}`);
     const main = parsed.assets.find((asset) => asset.id === parsed.mainAssetId);
     if (!main) {

@@ -1,4 +1,4 @@
-import { bodyExcerpt, DatasphereAuthError, DatasphereHttpError, messageOf } from './datasphere-errors.ts';
+import { bodyExcerpt, DatasphereAuthError, DatasphereHttpError, excerpt, messageOf } from './datasphere-errors.ts';
 import type { Redactor } from './datasphere-errors.ts';
 
 /** The slice of the HTTP client the token provider needs: one unauthenticated POST. */
@@ -46,6 +46,9 @@ export class OAuthTokenProvider {
 
   constructor(private readonly options: OAuthTokenProviderOptions) {
     options.redactor.add(options.clientSecret);
+    // The client id is half of the credentials (and names the technical user): README promises it reaches no
+    // log line, and a token endpoint may echo it back in an error body.
+    options.redactor.add(options.clientId);
     options.redactor.add(basicCredentials(options.clientId, options.clientSecret));
   }
 
@@ -95,7 +98,7 @@ export class OAuthTokenProvider {
     }
     if (response.status !== 200) {
       throw new DatasphereAuthError(
-        redactor.redact(`the OAuth token endpoint ${tokenUrl} answered HTTP ${response.status}: ${oauthError(response.body, response.headers['content-type'])}`),
+        redactor.redact(`the OAuth token endpoint ${tokenUrl} answered HTTP ${response.status}: ${oauthError(response.body, response.headers['content-type'], redactor)}`),
       );
     }
     let body: unknown;
@@ -130,16 +133,20 @@ function basicCredentials(clientId: string, clientSecret: string): string {
   return Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
 }
 
-/** `invalid_client: Bad credentials` from an OAuth error body; otherwise a short excerpt. */
-function oauthError(body: Buffer, contentType: string | undefined): string {
+/**
+ * `invalid_client: Bad credentials` from an OAuth error body; otherwise a short excerpt. Either way the text
+ * is redacted before it is shortened (a description may echo the client id or secret).
+ */
+function oauthError(body: Buffer, contentType: string | undefined, redactor: Redactor): string {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-    if (typeof parsed['error'] === 'string') {
-      const description = typeof parsed['error_description'] === 'string' ? `: ${parsed['error_description']}` : '';
-      return `${parsed['error']}${description}`.slice(0, 300);
+    const parsed = JSON.parse(body.toString('utf8')) as unknown;
+    if (parsed !== null && typeof parsed === 'object' && typeof (parsed as Record<string, unknown>)['error'] === 'string') {
+      const record = parsed as Record<string, unknown>;
+      const description = typeof record['error_description'] === 'string' ? `: ${record['error_description']}` : '';
+      return excerpt(`${String(record['error'])}${description}`, redactor, 300);
     }
   } catch {
     // not JSON: fall through to the excerpt
   }
-  return bodyExcerpt(body, contentType);
+  return bodyExcerpt(body, contentType, redactor);
 }

@@ -7,6 +7,7 @@ import { customPropertiesOf } from './csn-custom-properties.ts';
 import { csnElementSchema, describeIssues } from './csn-document.ts';
 import type { CsnDefinition } from './csn-document.ts';
 import { assetKindOf } from './csn-kind.ts';
+import { nameProblem } from '../text/name-problem.ts';
 import { isAssociationType, namedSourceType } from './csn-types.ts';
 import { businessLayerMeasureNames } from './business-layer.ts';
 import type { BusinessLayer } from './business-layer.ts';
@@ -51,6 +52,11 @@ export function entityToAsset(name: string, definition: CsnDefinition, context: 
   const problems: string[] = [];
 
   for (const [elementName, raw] of Object.entries(definition.elements)) {
+    const badName = nameProblem(elementName, 'element name');
+    if (badName !== undefined) {
+      problems.push(badName);
+      continue;
+    }
     if (!isRecord(raw)) {
       problems.push(`element ${elementName} is not an object`);
       continue;

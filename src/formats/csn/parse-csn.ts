@@ -1,4 +1,5 @@
 import { assetId } from '../../catalog/asset.ts';
+import { boundText } from '../../catalog/bounded-text.ts';
 import type { Asset } from '../../catalog/asset.ts';
 import type { AssetFailure, AssetWarning } from '../../catalog/source.ts';
 import { isRecord } from './csn-annotations.ts';
@@ -6,6 +7,7 @@ import { csnDefinitionSchema, csnDocumentSchema, describeIssues } from './csn-do
 import { parseBusinessLayers } from './business-layer.ts';
 import { ElementTypeResolver } from './element-type-resolver.ts';
 import { entityToAsset, spaceOf } from './entity-to-asset.ts';
+import { nameProblem } from '../text/name-problem.ts';
 
 export interface ParseCsnOptions {
   /** Space of every definition that does not name its own with `@DataWarehouse.space.name`. */
@@ -41,9 +43,11 @@ export function parseCsn(doc: unknown, options: ParseCsnOptions): ParseCsnResult
   const documentAssetId = assetId(options.space, options.mainName ?? '(document)');
   const parsed = csnDocumentSchema.safeParse(doc);
   if (!parsed.success) {
-    const error = isRecord(doc)
-      ? `not a CSN document: ${describeIssues(parsed.error)}`
-      : `not a CSN document: expected a JSON object, got ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}`;
+    const error = boundText(
+      isRecord(doc)
+        ? `not a CSN document: ${describeIssues(parsed.error)}`
+        : `not a CSN document: expected a JSON object, got ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}`,
+    );
     return { assets: [], warnings: [], failures: [{ assetId: documentAssetId, error }], documentError: error };
   }
 
@@ -79,6 +83,12 @@ export function parseCsn(doc: unknown, options: ParseCsnOptions): ParseCsnResult
     }
     if (definition.data.kind === undefined) continue;
     if (name === options.mainName) mainAssetId = id;
+    // A damaged name would sync as another asset (its table named after what is left of it): fail it instead.
+    const badName = nameProblem(name, 'definition name') ?? nameProblem(spaceOf(raw, options.space), 'space name (@DataWarehouse.space.name)');
+    if (badName !== undefined) {
+      failures.push({ assetId: id, error: badName });
+      continue;
+    }
 
     const result = entityToAsset(name, definition.data, context);
     if (!result.ok) {
@@ -90,8 +100,12 @@ export function parseCsn(doc: unknown, options: ParseCsnOptions): ParseCsnResult
   }
 
   assets.sort((a, b) => compare(a.id, b.id));
-  failures.sort((a, b) => compare(a.assetId, b.assetId));
-  return { assets, warnings, failures, ...(mainAssetId !== undefined ? { mainAssetId } : {}) };
+  return {
+    assets,
+    warnings: warnings.map((w) => ({ assetId: w.assetId, message: boundText(w.message) })),
+    failures: failures.sort((a, b) => compare(a.assetId, b.assetId)).map((f) => ({ assetId: f.assetId, error: boundText(f.error) })),
+    ...(mainAssetId !== undefined ? { mainAssetId } : {}),
+  };
 }
 
 function compare(a: string, b: string): number {

@@ -3,6 +3,7 @@ import type { Asset, AssetKind, Association, Column, Hierarchy, Measure, Semanti
 import { semanticOf, termIsTrue, termString } from './edmx-annotations.ts';
 import type { AnnotationMap, EdmxValue } from './edmx-annotations.ts';
 import { propertySourceType } from './edmx-types.ts';
+import { nameProblem } from '../text/name-problem.ts';
 import type { DeclaredTypes } from './edmx-types.ts';
 import { child, childrenNamed } from './xml-tree.ts';
 import type { XmlNode } from './xml-tree.ts';
@@ -53,6 +54,11 @@ export function entityTypeToAsset(type: XmlNode, technicalName: string, context:
     const name = property.attrs['Name'];
     if (!name) {
       problems.push('a Property has no Name');
+      continue;
+    }
+    const badName = nameProblem(name, 'property name');
+    if (badName !== undefined) {
+      problems.push(badName);
       continue;
     }
     const typed = propertySourceType(property, context.declared, context.resolveName);

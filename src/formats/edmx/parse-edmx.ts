@@ -1,10 +1,12 @@
 import { assetId } from '../../catalog/asset.ts';
+import { boundText } from '../../catalog/bounded-text.ts';
 import type { Asset, AssetKind } from '../../catalog/asset.ts';
 import type { AssetFailure, AssetWarning } from '../../catalog/source.ts';
 import { collectAnnotations, termString, Vocabulary } from './edmx-annotations.ts';
 import type { AnnotationMap, EdmxValue } from './edmx-annotations.ts';
 import { entityTypeToAsset } from './edmx-entity-to-asset.ts';
 import type { DeclaredTypes } from './edmx-types.ts';
+import { nameProblem } from '../text/name-problem.ts';
 import { child, childrenNamed, parseXmlTree } from './xml-tree.ts';
 import type { XmlNode } from './xml-tree.ts';
 
@@ -53,8 +55,8 @@ export function parseEdmx(xml: string, options: ParseEdmxOptions): ParseEdmxResu
   const fail = (error: string): ParseEdmxResult => ({
     assets: [],
     warnings: [],
-    failures: [{ assetId: documentId, error }],
-    documentError: error,
+    failures: [{ assetId: documentId, error: boundText(error) }],
+    documentError: boundText(error),
   });
 
   const tree = parseXmlTree(xml);
@@ -97,6 +99,11 @@ export function parseEdmx(xml: string, options: ParseEdmxOptions): ParseEdmxResu
       continue;
     }
     seen.add(id);
+    const badName = nameProblem(technicalName, 'entity name');
+    if (badName !== undefined) {
+      failures.push({ assetId: id, error: badName });
+      continue;
+    }
     const result = entityTypeToAsset(candidate.type, technicalName, {
       space: options.space,
       qualifiedName: candidate.qualifiedName,
@@ -110,8 +117,13 @@ export function parseEdmx(xml: string, options: ParseEdmxOptions): ParseEdmxResu
   }
 
   assets.sort((a, b) => compare(a.id, b.id));
-  failures.sort((a, b) => compare(a.assetId, b.assetId));
-  return { assets, warnings, failures, ...(mainAssetId !== undefined ? { mainAssetId } : {}) };
+  return {
+    assets,
+    // Names and values in these come from the document: bounded, whatever their size.
+    warnings: warnings.map((w) => ({ assetId: w.assetId, message: boundText(w.message) })),
+    failures: failures.sort((a, b) => compare(a.assetId, b.assetId)).map((f) => ({ assetId: f.assetId, error: boundText(f.error) })),
+    ...(mainAssetId !== undefined ? { mainAssetId } : {}),
+  };
 }
 
 function candidatesOf(

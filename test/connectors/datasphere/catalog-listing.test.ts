@@ -64,7 +64,7 @@ describe('listing the assets of a space', () => {
     expect(extract.complete).toBe(true);
     expect(listed(extract)).toEqual(RECORDED_NAMES);
     const pages = fake.requests.filter((r) => r.path.includes('/assets?')).map((r) => r.path.slice(r.path.indexOf('?')));
-    expect(pages).toEqual(['?$top=2&$skip=0', '?$top=2&$skip=2', '?$top=2&$skip=4']);
+    expect(pages).toEqual(['?$top=2&$skip=0&$count=true', '?$top=2&$skip=2&$count=true', '?$top=2&$skip=4&$count=true']);
   });
 
   it('follows @odata.nextLink over three pages, on the tenant host whatever host the link names', async () => {
@@ -77,7 +77,7 @@ describe('listing the assets of a space', () => {
     expect(extract.complete).toBe(true);
     expect(listed(extract)).toEqual(RECORDED_NAMES);
     const pages = fake.requests.filter((r) => r.path.includes('/assets?')).map((r) => r.path.slice(r.path.indexOf('?')));
-    expect(pages).toEqual(['?$top=100&$skip=0', '?$skiptoken=2', '?$skiptoken=4']);
+    expect(pages).toEqual(['?$top=100&$skip=0&$count=true', '?$skiptoken=2', '?$skiptoken=4']);
   });
 
   it('serves the older /api/v1/dwc/catalog prefix when configured', async () => {

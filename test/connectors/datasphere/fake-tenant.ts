@@ -65,6 +65,15 @@ export class FakeTenant {
   paging: 'offset' | 'next-link' = 'offset';
   /** Page size the server imposes in next-link paging. */
   serverPageSize = 2;
+  /**
+   * The most items an offset page of the catalog returns whatever `$top` asks for: SAP documents a silent cap
+   * (500); a lower one makes a short page that is not the end.
+   */
+  pageCap = 500;
+  /** Answer `$count=true` with `@odata.count` (the catalog supports it); false ignores the option. */
+  supportsCount = true;
+  /** Added to the true total in `@odata.count`: a count that disagrees with what the pages hold. */
+  countSkew = 0;
   catalogPrefix = '/api/v1/datasphere/consumption/catalog';
   tokenLifetimeS = 3600;
   designTimeDenied = false;
@@ -165,8 +174,9 @@ export class FakeTenant {
   private spaceList(url: URL): Reply {
     const recorded = JSON.parse(readFileSync(path.join(FIXTURES, 'catalog_spaces.json'), 'utf8')) as Record<string, unknown>;
     const entries = [...this.spaces.keys()].map((name) => ({ name, label: name }));
-    const page = offsetPage(entries, url);
-    return this.spacesShape === 'array' ? json(200, page) : json(200, { '@odata.context': recorded['@odata.context'], value: page });
+    const page = offsetPage(entries, url, this.pageCap);
+    if (this.spacesShape === 'array') return json(200, page);
+    return json(200, { '@odata.context': recorded['@odata.context'], ...this.countOf(entries, url), value: page });
   }
 
   private assetList(space: string, url: URL): Reply {
@@ -174,12 +184,18 @@ export class FakeTenant {
     if (!assets) return json(404, { error: { code: '404', message: `space ${space} not found` } });
     const records = assets.map((asset) => this.catalogRecord(space, asset));
     const context = `${RECORDED_HOST}${this.catalogPrefix}/$metadata#assets`;
-    if (this.paging === 'offset') return json(200, { '@odata.context': context, value: offsetPage(records, url) });
+    if (this.paging === 'offset') return json(200, { '@odata.context': context, ...this.countOf(records, url), value: offsetPage(records, url, this.pageCap) });
     const from = Number(url.searchParams.get('$skiptoken') ?? '0');
     const page = records.slice(from, from + this.serverPageSize);
     const more = from + this.serverPageSize < records.length;
     const nextLink = `${RECORDED_HOST}${this.catalogPrefix}/spaces('${space}')/assets?$skiptoken=${from + this.serverPageSize}`;
     return json(200, { '@odata.context': context, value: page, ...(more ? { '@odata.nextLink': nextLink } : {}) });
+  }
+
+  /** `@odata.count` when asked for with `$count=true` and supported. */
+  private countOf(items: readonly unknown[], url: URL): Record<string, number> {
+    if (!this.supportsCount || url.searchParams.get('$count') !== 'true') return {};
+    return { '@odata.count': items.length + this.countSkew };
   }
 
   private catalogRecord(space: string, asset: FakeAsset): Record<string, unknown> {
@@ -270,10 +286,10 @@ function conditional(body: string, contentType: string, headers: Record<string, 
   return [200, body, { 'Content-Type': contentType, ETag: etag }];
 }
 
-function offsetPage<T>(items: T[], url: URL): T[] {
+function offsetPage<T>(items: T[], url: URL, cap = Number.POSITIVE_INFINITY): T[] {
   const top = url.searchParams.get('$top');
   const skip = Number(url.searchParams.get('$skip') ?? '0');
-  return top === null ? items.slice(skip) : items.slice(skip, skip + Number(top));
+  return items.slice(skip, skip + Math.min(top === null ? Number.POSITIVE_INFINITY : Number(top), cap));
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
