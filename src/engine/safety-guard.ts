@@ -48,7 +48,7 @@ export class SafetyGuard {
     }
     if (destructive > this.options.maxDeleteCount) {
       throw new GuardError(
-        `the plan deletes ${destructive} tables, more than deletion.maxCount (${this.options.maxDeleteCount}); nothing was deleted (use --force to override)`,
+        `the plan deletes ${destructive} ${destructive === 1 ? 'table' : 'tables'}, more than deletion.maxCount (${this.options.maxDeleteCount}); nothing was deleted (use --force to override)`,
         { deletions: destructive, maxCount: this.options.maxDeleteCount },
       );
     }

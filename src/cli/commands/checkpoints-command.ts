@@ -5,6 +5,7 @@ import type { CheckpointInspection } from '../../state/inspect-checkpoint.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import { configOption } from '../config-option.ts';
+import { plural } from '../pluralise.ts';
 
 interface Flags {
   config: string;
@@ -71,7 +72,7 @@ async function printInspection(report: CheckpointInspection, owner: CheckpointOw
     out(`${report.path}: no checkpoint yet`);
     return;
   }
-  out(`${report.path}: ${report.ok ? 'valid' : 'INVALID'}, ${report.entryCount} entries`);
+  out(`${report.path}: ${report.ok ? 'valid' : 'INVALID'}, ${plural(report.entryCount, 'entry', 'entries')}`);
   if (report.legacy) out(`  under the name earlier versions used; the next sync of job "${owner.job}" renames it to its own`);
   if (report.ownership === 'match') out(`  belongs to ${describeOwner(report.owner ?? {})}`);
   if (report.ownership === 'unrecorded') out(`  records no job or target yet; the next sync records ${describeOwner(owner)}`);
@@ -81,7 +82,7 @@ async function printInspection(report: CheckpointInspection, owner: CheckpointOw
     const { fileName, entryCount, updatedAt } = report.fallback;
     out(
       `  the next sync, or \`catalog-sync checkpoints restore\`, replaces it with backup ${fileName} ` +
-        `(${entryCount} entries${updatedAt ? `, written ${updatedAt}` : ''})`,
+        `(${plural(entryCount, 'entry', 'entries')}${updatedAt ? `, written ${updatedAt}` : ''})`,
     );
   }
   if (report.advice) out(`  to go on: ${report.advice}`);
@@ -105,7 +106,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
       if (flags.json) process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
       else {
         for (const e of entries) process.stdout.write(row(e) + '\n');
-        process.stdout.write(`${entries.length} entries\n`);
+        process.stdout.write(`${plural(entries.length, 'entry', 'entries')}\n`);
       }
       setExit(ExitCode.ok);
     });
@@ -149,7 +150,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
       const { listBackups } = await import('../../state/backups.ts');
       const backups = await listBackups(config.checkpoints.dir, system, config.job.name);
       for (const b of backups) {
-        process.stdout.write(`${b.fileName}  ${b.valid ? 'valid  ' : 'INVALID'}  ${String(b.entryCount).padStart(6)} entries  ${b.updatedAt ?? ''}\n`);
+        process.stdout.write(`${b.fileName}  ${b.valid ? 'valid  ' : 'INVALID'}  ${String(b.entryCount).padStart(6)} ${b.entryCount === 1 ? 'entry  ' : 'entries'}  ${b.updatedAt ?? ''}\n`);
       }
       process.stdout.write(`${backups.length} backups\n`);
       setExit(ExitCode.ok);
@@ -171,7 +172,7 @@ export function registerCheckpointCommands(program: Command, setExit: (code: Exi
           job: config.job.name,
           backup: backup ?? 'latest',
         });
-        process.stdout.write(`restored ${result.entryCount} entries from ${result.restoredFrom}\n`);
+        process.stdout.write(`restored ${plural(result.entryCount, 'entry', 'entries')} from ${result.restoredFrom}\n`);
       } finally {
         await lock.release();
       }
