@@ -17,6 +17,8 @@ import { OWNER_KEY } from '../../mapping/table-parameters.ts';
 import { databaseName, resolveTableRef } from '../../mapping/table-naming.ts';
 import { toTableInput } from '../../mapping/to-table-input.ts';
 import { atomicWriteFile } from './atomic-write-file.ts';
+import { removeStaleTempFiles } from './stale-temp-files.ts';
+import type { CleanupLogger } from './stale-temp-files.ts';
 import {
   ConcurrentModificationError,
   CorruptTableFileError,
@@ -42,6 +44,8 @@ export interface FileTargetOptions {
   job: string;
   mapping: Mapping;
   now?: () => Date;
+  /** Where the removal of temp files left by an interrupted earlier run is reported. */
+  logger?: CleanupLogger;
 }
 
 /** Glue answers GetTables in pages of at most 100 tables; the traffic figures follow suit. */
@@ -69,6 +73,7 @@ export class FileTarget implements Target {
   readonly #versions = new Map<string, Map<string, string | undefined>>();
   readonly #databases = new Map<string, Promise<void>>();
   readonly #traffic: Traffic = emptyTraffic();
+  #removedTempFiles = 0;
 
   constructor(options: FileTargetOptions) {
     this.#options = options;
@@ -213,6 +218,11 @@ export class FileTarget implements Target {
     return structuredClone(this.#traffic);
   }
 
+  /** Stale temp files (left by a killed run) this target removed from the database folders it read. */
+  removedTempFiles(): number {
+    return this.#removedTempFiles;
+  }
+
   #buildContext(hashes: AssetHashes, ref: TableRef): BuildContext {
     const { job, databasePrefix, mapping } = this.#options;
     return { job, hashes, databasePrefix, mapping, ref };
@@ -227,6 +237,8 @@ export class FileTarget implements Target {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
+    const removed = await removeStaleTempFiles(folder, names, { now: this.#now, ...(this.#options.logger ? { logger: this.#options.logger } : {}) });
+    this.#removedTempFiles += removed.length;
     if (names.includes(DATABASE_FILE)) this.#databases.set(database, Promise.resolve());
     const files = names.filter(isTableFile).sort();
     const tables: GlueTable[] = [];
