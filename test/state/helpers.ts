@@ -98,3 +98,37 @@ export function waitForOutput(child: ReturnType<typeof spawnFixture>, marker: st
     child.on('close', (code) => reject(new Error(`child exited (${code}) before printing ${marker}: ${errors}`)));
   });
 }
+
+/**
+ * Every file under `dir` (recursively) with its size, mtime, ctime, inode and SHA-256: two equal snapshots mean
+ * nothing was created, deleted, renamed, linked, rewritten or touched in between. (ctime moves on a rename or a new
+ * hard link even when the content does not.) Folder mtimes are included too — they move when anything is created in
+ * them, even a file deleted again — unless `folderTimes: false` (a sync takes and releases its lock file).
+ */
+export async function snapshotFolder(dir: string, options: { folderTimes?: boolean } = {}): Promise<Record<string, string>> {
+  const { createHash } = await import('node:crypto');
+  const out: Record<string, string> = {};
+  async function walk(folder: string): Promise<void> {
+    let names: string[];
+    try {
+      names = await fs.readdir(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const name of names.sort()) {
+      const file = path.join(folder, name);
+      const stat = await fs.lstat(file);
+      const key = path.relative(dir, file);
+      if (stat.isDirectory()) {
+        out[`${key}/`] = options.folderTimes === false ? 'dir' : `dir mtime=${stat.mtimeMs}`;
+        await walk(file);
+        continue;
+      }
+      const hash = createHash('sha256').update(await fs.readFile(file)).digest('hex');
+      out[key] = `size=${stat.size} mtime=${stat.mtimeMs} ctime=${stat.ctimeMs} ino=${stat.ino} sha256=${hash}`;
+    }
+  }
+  await walk(dir);
+  return out;
+}
