@@ -55,8 +55,8 @@ function verbOf(a: RunAction): { verb: string; mark: string; tone: Tone } {
 function detailOf(a: RunAction): string {
   const parts: string[] = [];
   if (a.strategy && a.strategy !== 'deletion') {
-    // A new table is written whole: which facets differ from a checkpoint it never had says nothing.
-    parts.push(a.facets.length > 0 && a.action !== 'create' ? `${a.strategy} (${a.facets.join(', ')})` : a.strategy);
+    // A full write covers every facet, so naming them says nothing; a partial write names what it covers.
+    parts.push(a.facets.length > 0 && a.strategy !== 'full' ? `${a.strategy} (${a.facets.join(', ')})` : a.strategy);
   }
   if ((a.outcome === 'failed' || a.outcome === 'not-started') && a.action !== 'blocked') parts.unshift(a.action);
   let detail = parts.join(' ');

@@ -72,7 +72,7 @@ describe('plan shows a field diff per table', () => {
   it('label change, type change and added column, plain when stdout is not a terminal', async () => {
     const { code, stdout } = await atTerminal(false, ['plan', '--config', configFile]);
     expect(code).toBe(2);
-    expect(stdout).toMatch(/~ update\s+ds_sales\.salesorders\s+SCHEMA_CHANGED\s+SALES\/SalesOrders\s+full \(schema/);
+    expect(stdout).toMatch(/~ update\s+ds_sales\.salesorders\s+SCHEMA_CHANGED\s+SALES\/SalesOrders\s+full$/m);
     expect(stdout).toContain('~ column salesorderid comment: "SALESORDERID" → "Sales order"');
     expect(stdout).toContain('~ column grossamount type: bigint → int');
     expect(stdout).toContain('+ column discount: decimal(15,2) "Discount"');
