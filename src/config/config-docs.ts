@@ -48,7 +48,7 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   'target.glue.maxAttempts': 'Attempts per Glue call, first try included, with adaptive backoff on throttling; when they run out that asset fails (exit 3) and the run goes on.',
 
   checkpoints: 'The checkpoint: the last synced hashes of every asset, which make the next run incremental.',
-  'checkpoints.dir': 'Folder of the checkpoint files (<sourceSystem>_checkpoints.json) and their backups (backup/). Relative to this file.',
+  'checkpoints.dir': 'Folder of the checkpoint files (<job>@<sourceSystem>_checkpoints.json) and their backups (backup/). Relative to this file. A checkpoint serves one job and one target: configs sharing the folder need their own job.name.',
   'checkpoints.flushEvery': 'Confirmed entries are made durable after this many writes, at the end of a run and on SIGINT/SIGTERM.',
   'checkpoints.flushIntervalMs': '... but no sooner than this many milliseconds after the previous flush (each flush rewrites the whole file).',
   'checkpoints.backups': 'A backup is taken before every checkpoint write; the newest valid one is always kept.',
