@@ -48,6 +48,7 @@ describe('catalog-sync init', () => {
     const text = await readFile(out, 'utf8');
     const raw = JSON.parse(text) as Record<string, unknown>;
 
+    expect(raw['$schema']).toMatch(/^\.\.?\//);
     expect(path.resolve(path.dirname(out), raw['$schema'] as string)).toBe(CONFIG_SCHEMA_FILE);
     expect(configFileValidator()(raw)).toEqual([]);
     const { config, secrets } = await loadConfig(out, env);
@@ -76,6 +77,12 @@ describe('catalog-sync init', () => {
     };
     walk(JSON.parse(stdout) as Record<string, unknown>, '');
     expect(undocumented).toEqual([]);
+  });
+
+  it('--out - prints the file, its $schema relative to the current folder', async () => {
+    const { code, stdout } = await runCli(['init', '--out', '-']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).$schema).toBe(`./${path.relative(process.cwd(), CONFIG_SCHEMA_FILE).split(path.sep).join('/')}`);
   });
 
   it('refuses a source type the config does not have yet, and writes nothing', async () => {

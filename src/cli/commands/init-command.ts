@@ -33,6 +33,7 @@ export function registerInitCommand(program: Command, setExit: (code: ExitCodeVa
 async function init(flags: InitFlags): Promise<ExitCodeValue> {
   const path = await import('node:path');
   const { mkdir, writeFile } = await import('node:fs/promises');
+  const { pathToFileURL } = await import('node:url');
   const { configJsonSchema, variantsOf, CONFIG_SCHEMA_FILE } = await import('../../config/config-json-schema.ts');
   const { starterConfig } = await import('../init-template.ts');
 
@@ -52,8 +53,8 @@ async function init(flags: InitFlags): Promise<ExitCodeValue> {
   const out = path.resolve(toStdout ? DEFAULT_CONFIG_FILE : flags.out);
   // Relative, so that the reference holds wherever the project (and its node_modules) is checked out.
   let schemaRef = path.relative(path.dirname(out), CONFIG_SCHEMA_FILE).split(path.sep).join('/');
-  if (path.isAbsolute(schemaRef)) schemaRef = new URL(`file://${CONFIG_SCHEMA_FILE}`).href; // another drive
-  else if (!schemaRef.startsWith('.')) schemaRef = `./${schemaRef}`;
+  if (path.isAbsolute(schemaRef)) schemaRef = pathToFileURL(CONFIG_SCHEMA_FILE).href; // on another drive
+  else if (!schemaRef.startsWith('../')) schemaRef = `./${schemaRef}`;
   const text = starterConfig(schema, { source: flags.source, target: flags.target, schemaRef });
 
   if (toStdout) {
