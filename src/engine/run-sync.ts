@@ -197,5 +197,6 @@ function guardStop(guard: SafetyGuard, plan: SyncPlan, changeSet: ChangeSet, opt
 async function preview(plan: SyncPlan, target: Target, concurrency: number, logger: EngineLogger) {
   return previewWrites(plan.actions, target, concurrency, {
     onError: (assetId, error) => logger.warn({ assetId, err: messageOf(error) }, 'could not preview this write; the plan shows it without a diff'),
+    onLimit: (previewed, writes) => logger.info({ previewed, writes }, `field diffs for the first ${previewed} of ${writes} writes only`),
   });
 }

@@ -52,6 +52,15 @@ describe('previewWrites', () => {
     expect(target.traffic().writes).toBe(0);
   });
 
+  it('previews the first writes of a large plan only, and says so', async () => {
+    const target = new FileTarget({ path: root, databasePrefix: 'ds_', job: 'nightly', mapping });
+    const actions = ['A', 'B', 'C', 'D'].map((name) => write(target, makeAsset({ technicalName: name })));
+    const limits: [number, number][] = [];
+    const diffs = await previewWrites(actions, target, 2, { maxWrites: 3, onLimit: (previewed, writes) => limits.push([previewed, writes]) });
+    expect([...diffs.keys()].sort()).toEqual(['SALES/A', 'SALES/B', 'SALES/C']);
+    expect(limits).toEqual([[3, 4]]);
+  });
+
   it('gives an empty map for a target that cannot preview', async () => {
     const target = new FileTarget({ path: root, databasePrefix: 'ds_', job: 'nightly', mapping });
     const blind = Object.assign(Object.create(target) as Target, { previewWrite: undefined });
