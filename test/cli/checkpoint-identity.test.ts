@@ -64,6 +64,9 @@ describe('a checkpoint serves one job and one target', () => {
       // Nothing anywhere: no checkpoint, backup or lock file, no history line, no table in either target.
       expect(await snapshotFolder(dir, { folderTimes: false })).toEqual(before);
     }
+    const json = await runCli(['sync', '--json', '--config', prod]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'failed', error: { code: 'CHECKPOINT_IDENTITY_MISMATCH' }, exitCode: 1 });
+    expect(await snapshotFolder(dir, { folderTimes: false })).toEqual(before);
     const validate = await runCli(['checkpoints', 'validate', '--config', prod]);
     expect(validate.code).toBe(1);
     expect(validate.stdout).toMatch(/: valid, 6 entries\n {2}- checkpoint file .* belongs to job "catalog-sync" with file target/);
