@@ -126,6 +126,37 @@ describe('a checkpoint written before owners were recorded', () => {
     expect(await snapshotFolder(dir)).toEqual(before);
   });
 
+  test('a move cut short (backups renamed, the file not yet) is finished by the next writing open', async (t) => {
+    const dir = await tempDir(t);
+    await copyLegacyFixture(dir);
+    const stamp = '20261202T101757284Z';
+    await fs.rename(
+      path.join(dir, 'backup', `datasphere_checkpoints_${stamp}.json`),
+      path.join(dir, 'backup', `nightly@datasphere_checkpoints_${stamp}.json`),
+    );
+    const { store } = await openStore(dir, { owner: owner(DEV) });
+    expect(store.size).toBe(6);
+    expect((await fs.readdir(dir)).filter((n) => n.endsWith('.json'))).toEqual(['nightly@datasphere_checkpoints.json']);
+    expect(await backupNames(dir)).toContain(`nightly@datasphere_checkpoints_${stamp}.json`);
+  });
+
+  test('checkpoints restore of a job adopts its legacy checkpoint first, so the legacy backups can be restored', async (t) => {
+    const dir = await tempDir(t);
+    await copyLegacyFixture(dir);
+    const { restoreBackup } = await import('../../src/state/restore-backup.ts');
+    const result = await restoreBackup({ dir, sourceSystem: 'datasphere', job: 'nightly', now: () => new Date('2026-12-03T00:00:00Z') });
+    expect(path.basename(result.restoredFrom)).toBe('nightly@datasphere_checkpoints_20261202T101757284Z.json');
+    expect(result.previous).toMatchObject({ valid: true });
+    expect(await fs.readdir(dir)).not.toContain('datasphere_checkpoints.json');
+    expect((await openStore(dir, { owner: owner(DEV) })).store.size).toBe(6);
+  });
+
+  test('job names that are not file-name safe are refused', async (t) => {
+    const dir = await tempDir(t);
+    await expect(openStore(dir, { owner: owner(DEV, 'a/b') })).rejects.toThrow(/invalid job name "a\/b"/);
+    await expect(openStore(dir, { owner: owner(DEV, 'x@y') })).rejects.toThrow(/invalid job name/);
+  });
+
   test('a file of this job without an owner is adopted too (partly recorded owners are completed)', async (t) => {
     const dir = await tempDir(t);
     const file = await twoGenerations(dir);
