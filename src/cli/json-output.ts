@@ -9,6 +9,11 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
 }
 
+/** Called as each command line starts (the CLI can run several times in one process, e.g. in tests). */
+export function resetJsonOutput(): void {
+  printed = false;
+}
+
 export function jsonPrinted(): boolean {
   return printed;
 }

@@ -5,7 +5,7 @@ import { registerDaemonCommand } from './commands/daemon-command.ts';
 import { registerInitCommand } from './commands/init-command.ts';
 import { registerSyncCommands } from './commands/sync-command.ts';
 import { errorCodeOf, ExitCode, exitCodeFor } from './exit-codes.ts';
-import { failureJson, jsonPrinted, printJson } from './json-output.ts';
+import { failureJson, jsonPrinted, printJson, resetJsonOutput } from './json-output.ts';
 import type { ExitCodeValue } from './exit-codes.ts';
 
 /*
@@ -32,6 +32,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
 
 export async function main(argv: string[]): Promise<number> {
   let code: ExitCodeValue = ExitCode.ok;
+  resetJsonOutput();
   const program = buildProgram((c) => {
     code = c;
   });

@@ -67,11 +67,14 @@ describe('catalog-sync CLI', () => {
     expect((await runCli(['plan', '--config', configFile])).code).toBe(0);
   });
 
-  it('--space limits the run to the named spaces', async () => {
-    const { stdout } = await runCli(['sync', '--json', '--space', 'OTHER', '--config', configFile]);
-    const summary = JSON.parse(stdout);
-    expect(summary.source.spaces).toEqual(['OTHER']);
-    expect(summary.changes.created).toBe(0);
+  it('--space limits the run to the named spaces, and a space the source does not have is an error naming the ones it has', async () => {
+    const ok = await runCli(['sync', '--json', '--space', 'SALES', '--config', configFile]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).source.spaces).toEqual(['SALES']);
+    const unknown = await runCli(['sync', '--json', '--space', 'OTHER', '--config', configFile]);
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ status: 'failed', error: { code: 'UNKNOWN_SPACE' }, exitCode: 1 });
+    expect(unknown.stderr).toMatch(/no space "OTHER"; it has: SALES/);
   });
 
   it('exits 4 when a guard stops the run, and 0 with --force', async () => {
@@ -82,8 +85,16 @@ describe('catalog-sync CLI', () => {
     expect(stopped.code).toBe(4);
     expect(stopped.stderr).toMatch(/deletion.maxCount/);
     const preview = await runCli(['plan', '--config', configFile]);
-    expect(preview.code).toBe(2);
-    expect(preview.stdout).toMatch(/GUARD sync would stop here: .*deletion.maxCount/);
+    expect(preview.code).toBe(4);
+    expect(preview.stderr).toMatch(/a real sync would stop here: .*deletion.maxCount/);
+    const planJson = JSON.parse((await runCli(['plan', '--json', '--config', configFile])).stdout);
+    expect(planJson.guard).toMatchObject({ code: 'GUARD_STOPPED', wouldStop: true });
+    const dry = await runCli(['sync', '--dry-run', '--json', '--config', configFile]);
+    expect(dry.code).toBe(4);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, strategies: { deletion: 1 }, guard: { code: 'GUARD_STOPPED', wouldStop: true } });
+    const stoppedJson = await runCli(['sync', '--json', '--config', configFile]);
+    expect(stoppedJson.code).toBe(4);
+    expect(JSON.parse(stoppedJson.stdout)).toMatchObject({ status: 'guard-stopped', applied: { deleted: 0 } });
     expect((await runCli(['sync', '--force', '--config', configFile])).code).toBe(0);
   });
 
@@ -112,16 +123,20 @@ describe('catalog-sync CLI', () => {
     expect(stderr).toContain('job.name: environment variable CATALOG_SYNC_TEST_UNSET_VAR is not set');
   });
 
-  it('exits 1 while another run holds the checkpoint lock', async () => {
+  it('exits 5 while another run holds the checkpoint lock, and --wait-lock waits for it', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, 'checkpoints'), { recursive: true });
     await writeFile(
-      path.join(dir, 'checkpoints', 'datasphere_checkpoints.lock'),
+      path.join(dir, 'checkpoints', 'catalog-sync@datasphere_checkpoints.lock'),
       JSON.stringify({ pid: process.pid, hostname: (await import('node:os')).hostname(), startedAt: new Date().toISOString() }),
     );
     const { code, stderr } = await runCli(['sync', '--config', configFile]);
-    expect(code).toBe(1);
+    expect(code).toBe(5);
     expect(stderr).toMatch(new RegExp(String(process.pid)));
+    const json = await runCli(['sync', '--json', '--config', configFile]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'failed', error: { code: 'LOCK_HELD' }, exitCode: 5 });
+    // A short wait that runs out ends the same way (the waiting itself is tested in test/state/wait-for-lock.test.ts).
+    expect((await runCli(['sync', '--wait-lock', '0.2', '--config', configFile])).code).toBe(5);
   });
 
   it('lists and shows checkpoint entries', async () => {
@@ -142,7 +157,7 @@ describe('catalog-sync CLI', () => {
     expect((await runCli(['checkpoints', 'validate', '--config', configFile])).stdout).toMatch(/valid, 5 entries/);
     const backups = await runCli(['checkpoints', 'backups', '--config', configFile]);
     expect(backups.stdout).toMatch(/valid\s+6 entries/);
-    const file = path.join(dir, 'checkpoints', 'datasphere_checkpoints.json');
+    const file = path.join(dir, 'checkpoints', 'catalog-sync@datasphere_checkpoints.json');
     await writeFile(file, '{"formatVersion":1,"entries":{"x":');
     const invalid = await runCli(['checkpoints', 'validate', '--config', configFile]);
     expect(invalid.code).toBe(1);

@@ -41,9 +41,10 @@ async function syncThenEmpty(): Promise<FakeTenant> {
 describe('a space that suddenly lists no assets', () => {
   it('is stopped by the guard before anything is deleted', async () => {
     await syncThenEmpty();
-    const run = runEngine(makeSource(), dirs);
-    await expect(run).rejects.toBeInstanceOf(GuardError);
-    await expect(run).rejects.toThrow(/listed no assets in SALES/);
+    const run = await runEngine(makeSource(), dirs);
+    expect(run.stoppedBy).toBeInstanceOf(GuardError);
+    expect(run.stoppedBy?.message).toMatch(/listed no assets in SALES/);
+    expect(run.summary.status).toBe('guard-stopped');
     expect(await salesTables()).toBe(7);
   });
 
@@ -54,6 +55,7 @@ describe('a space that suddenly lists no assets', () => {
     const stopped = await runCli(['sync', '--config', config, '--json', '--log-level', 'silent']);
     expect(stopped.code).toBe(4);
     expect(stopped.stderr).toMatch(/listed no assets in SALES/);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ status: 'guard-stopped', guard: { code: 'GUARD_STOPPED' } });
     expect(await salesTables()).toBe(7);
 
     const forced = await runCli(['sync', '--config', config, '--json', '--log-level', 'silent', '--force']);

@@ -89,7 +89,7 @@ describe('a run killed with SIGKILL mid-write', () => {
     expect(written).toBeGreaterThanOrEqual(KILL_AFTER);
     expect(written).toBeLessThan(ASSETS);
 
-    const checkpointFile = path.join(dir, 'checkpoints', 'datasphere_checkpoints.json');
+    const checkpointFile = path.join(dir, 'checkpoints', 'catalog-sync@datasphere_checkpoints.json');
     const afterKill = await validateCheckpointFile(checkpointFile).catch(() => undefined);
     if (afterKill) expect(afterKill.ok).toBe(true);
 
@@ -129,10 +129,10 @@ describe('a run killed with SIGKILL mid-write', () => {
       }
       await new Promise((r) => setTimeout(r, 2));
     }
-    expect(await exited).toBe(130);
+    expect(await exited).toBe(143);
     const written = await countTables(dir);
     expect(written).toBeLessThan(ASSETS);
-    const report = await validateCheckpointFile(path.join(dir, 'checkpoints', 'datasphere_checkpoints.json'));
+    const report = await validateCheckpointFile(path.join(dir, 'checkpoints', 'catalog-sync@datasphere_checkpoints.json'));
     expect(report.ok).toBe(true);
     // Graceful: every table that reached the target is in the checkpoint, so the next run writes only the rest.
     expect(report.entryCount).toBe(written);

@@ -149,8 +149,16 @@ describe('file target scenario over the example export', () => {
     });
     const { rm } = await import('node:fs/promises');
     await rm(path.join(s.exportDir, 'SalesOrders_Model.json'));
-    await expect(s.run({ deletion: { policy: 'delete', maxCount: 0, maxPercent: 100 } })).rejects.toBeInstanceOf(GuardError);
-    await expect(s.run({ deletion: { policy: 'delete', maxCount: 50, maxPercent: 10 } })).rejects.toThrow(/maxPercent/);
+    const byCount = await s.run({ deletion: { policy: 'delete', maxCount: 0, maxPercent: 100 } });
+    expect(byCount.stoppedBy).toBeInstanceOf(GuardError);
+    expect(byCount.summary).toMatchObject({ status: 'guard-stopped', guard: { code: 'GUARD_STOPPED', wouldStop: false } });
+    expect(byCount.summary.actions.find((a) => a.action === 'delete')?.outcome).toBe('not-started');
+    expect((await s.run({ deletion: { policy: 'delete', maxCount: 50, maxPercent: 10 } })).stoppedBy?.message).toMatch(/maxPercent/);
+    // A dry-run goes all the way through, counts the deletion and says the guard would stop the real run.
+    const dry = await s.run({ deletion: { policy: 'delete', maxCount: 0, maxPercent: 100 }, dryRun: true });
+    expect(dry.stoppedBy).toBeUndefined();
+    expect(dry.summary).toMatchObject({ status: 'ok', strategies: { deletion: 1 }, guard: { code: 'GUARD_STOPPED', wouldStop: true } });
+    expect(dry.summary.actions.find((a) => a.action === 'delete')?.outcome).toBe('planned');
     expect(await s.tableNames(DB)).toEqual(tablesBefore);
     const forced = (await s.run({ deletion: { policy: 'delete', maxCount: 0, maxPercent: 10 }, force: true })).summary;
     expect(forced.strategies.deletion).toBe(1);
@@ -160,7 +168,7 @@ describe('file target scenario over the example export', () => {
   it('refuses to delete a whole space that suddenly lists nothing, unless forced', async () => {
     await s.run();
     for (const f of await readdir(s.exportDir)) if (f.endsWith('.json')) await writeFile(path.join(s.exportDir, f), JSON.stringify({ definitions: {} }));
-    await expect(s.run()).rejects.toThrow(/listed no assets/);
+    expect((await s.run()).stoppedBy?.message).toMatch(/listed no assets/);
     expect((await s.tableNames(DB)).length).toBeGreaterThan(0);
   });
 
@@ -229,7 +237,9 @@ describe('file target scenario over the example export', () => {
       doc.definitions.SalesOrders_Model['@EndUserText.label'] = 'changed meanwhile';
     });
     const before = await s.readTable(DB, 'salesorders_model');
-    await expect(s.run({ conflictPolicy: 'fail' })).rejects.toBeInstanceOf(DriftError);
+    const stopped = await s.run({ conflictPolicy: 'fail' });
+    expect(stopped.stoppedBy).toBeInstanceOf(DriftError);
+    expect(stopped.summary.guard?.code).toBe('TARGET_DRIFT');
     expect(await s.readTable(DB, 'salesorders_model')).toEqual(before);
     const { summary } = await s.run();
     expect(summary.drift.map((d) => d.table)).toEqual(['ds_sales.salesorders']);

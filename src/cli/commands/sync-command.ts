@@ -110,6 +110,11 @@ async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCode
       const text = planOnly ? formatPlan(summary, output) : formatSummary(summary, output);
       if (text) process.stdout.write(text + '\n');
     }
+    if (summary.guard) {
+      // On stderr whatever the log level: the reason for exit code 4 must never be silent.
+      const lead = summary.guard.wouldStop ? 'a real sync would stop here' : 'stopped by a safety guard, nothing was applied';
+      process.stderr.write(`catalog-sync: ${lead}: ${summary.guard.message}\n`);
+    }
     logger.info({ runId: summary.runId, status: summary.status, durationMs: summary.durationMs }, planOnly ? 'plan finished' : 'run finished');
     const signal = run.stoppedBy();
     return exitCodeForRun({
