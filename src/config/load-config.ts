@@ -12,7 +12,7 @@ export interface LoadedConfig {
   config: Config;
   /** Absolute path of the file it came from; relative paths in it were resolved against its folder. */
   file: string;
-  /** Values that came from the environment: redacted from every log line. */
+  /** Values that came from the environment, and the source's credentials: redacted from every log line. */
   secrets: string[];
 }
 
@@ -55,7 +55,15 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
   if (!parsed.success) {
     throw new ConfigError(`invalid configuration in ${file}`, configProblems(parsed.error.issues));
   }
-  return { config: resolvePaths(parsed.data, path.dirname(file)), file, secrets };
+  return { config: resolvePaths(parsed.data, path.dirname(file)), file, secrets: [...secrets, ...credentialsOf(parsed.data)] };
+}
+
+/**
+ * The source's credentials stay out of logs whether they came from the environment or were written into the
+ * file: the client id too, which names the technical user and is half of the credentials.
+ */
+function credentialsOf(config: Config): string[] {
+  return config.source.type === 'datasphere' ? [config.source.clientId, config.source.clientSecret] : [];
 }
 
 function resolvePaths(config: Config, base: string): Config {

@@ -43,9 +43,9 @@ export interface CliResult {
  * Runs the real CLI entry in-process (nock only intercepts this process). pino writes its lines to fd 2
  * with fs.writeSync, so that is where they are captured; stdout carries the `--json` summary.
  */
-export async function runCli(args: string[], env: { clientSecret?: string } = {}): Promise<CliResult> {
+export async function runCli(args: string[], env: { clientId?: string; clientSecret?: string } = {}): Promise<CliResult> {
   const previous = { id: process.env[ID_VARIABLE], secret: process.env[SECRET_VARIABLE] };
-  process.env[ID_VARIABLE] = CLIENT_ID;
+  process.env[ID_VARIABLE] = env.clientId ?? CLIENT_ID;
   process.env[SECRET_VARIABLE] = env.clientSecret ?? CLIENT_SECRET;
   const out: string[] = [];
   const err: string[] = [];

@@ -76,6 +76,9 @@ export class FakeTenant {
   countSkew = 0;
   catalogPrefix = '/api/v1/datasphere/consumption/catalog';
   tokenLifetimeS = 3600;
+  /** The OAuth client the token endpoint accepts. */
+  clientId = CLIENT_ID;
+  clientSecret = CLIENT_SECRET;
   designTimeDenied = false;
   readonly requests: FakeRequest[] = [];
   tokensIssued = 0;
@@ -141,7 +144,7 @@ export class FakeTenant {
   private token(headers: Record<string, string>, body: string): Reply {
     const fault = this.takeFault('POST', new URL(TOKEN_URL).pathname);
     if (fault) return fault;
-    const expected = `Basic ${Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(CLIENT_SECRET)}`).toString('base64')}`;
+    const expected = `Basic ${Buffer.from(`${encodeURIComponent(this.clientId)}:${encodeURIComponent(this.clientSecret)}`).toString('base64')}`;
     if (headers['authorization'] !== expected || !body.includes('grant_type=client_credentials')) {
       return json(401, { error: 'invalid_client', error_description: 'Bad credentials' });
     }
