@@ -13,10 +13,12 @@ export class WriteGate {
 
   /** From now on, the write after the `count`-th one into `database` waits until release(). */
   holdAfter(database: string, count: number): void {
+    if (this.#holdAfter.size === 0) {
+      this.#open = new Promise((resolve) => {
+        this.#release = resolve;
+      });
+    }
     this.#holdAfter.set(database, count);
-    this.#open = new Promise((resolve) => {
-      this.#release = resolve;
-    });
   }
 
   release(): void {
