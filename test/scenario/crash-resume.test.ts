@@ -40,7 +40,9 @@ async function runToEnd(configFile: string): Promise<{ code: number | null; summ
   const child = cli(configFile);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.stderr.resume();
+  // 'close', not 'exit': the summary is only whole once stdout has ended.
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   return { code, summary: out ? JSON.parse(out) : undefined };
 }
 
@@ -73,6 +75,8 @@ describe('a run killed with SIGKILL mid-write', () => {
     const crashed = await prepare('crashed');
     const dir = crashed.slice(0, -5);
     const child = cli(crashed);
+    child.stdout.resume();
+    child.stderr.resume();
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
     let atKill = 0;
     while (child.exitCode === null) {
@@ -121,6 +125,9 @@ describe('a run killed with SIGKILL mid-write', () => {
     const stopped = await prepare('stopped');
     const dir = stopped.slice(0, -5);
     const child = cli(stopped);
+    // Drain the pipes: a child whose summary fills an unread pipe would block on write and never exit.
+    child.stdout.resume();
+    child.stderr.resume();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     while (child.exitCode === null) {
       if ((await countTables(dir)) >= KILL_AFTER) {
