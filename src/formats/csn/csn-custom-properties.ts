@@ -27,6 +27,11 @@ export function customPropertiesOf(definition: CsnNode, layer: BusinessLayer | u
     const value = annotationString(definition, annotation);
     if (value !== undefined) properties.push([property, value]);
   }
+  // `@Analytics.dimensionType: #TIME` (exports write it as the string "#TIME" or as {"#": "TIME"}): the EDMX of
+  // the same object says `Analytics.dimensionType` "TIME", read there as dimensionType=TIME. Both paths keep it,
+  // or an asset would change its metadata hash when a tenant falls back from one format to the other.
+  const dimensionType = annotationString(definition, '@Analytics.dimensionType')?.replace(/^#/, '');
+  if (dimensionType !== undefined && dimensionType.trim() !== '') properties.push(['dimensionType', dimensionType]);
   if (definition['@DataWarehouse.sqlEditor.query'] !== undefined) properties.push(['sqlEditor', 'true']);
   if (layer) {
     const { facts, dimensions } = businessLayerSourceNames(layer);

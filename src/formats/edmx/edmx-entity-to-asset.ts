@@ -1,5 +1,6 @@
 import { assetId } from '../../catalog/asset.ts';
 import type { Asset, AssetKind, Association, Column, Hierarchy, Measure, SemanticValue } from '../../catalog/asset.ts';
+import { csnSemanticName } from './csn-semantic-term.ts';
 import { semanticOf, termIsTrue, termString } from './edmx-annotations.ts';
 import type { AnnotationMap, EdmxValue } from './edmx-annotations.ts';
 import { propertySourceType } from './edmx-types.ts';
@@ -126,7 +127,7 @@ function columnSemantics(annotations: AnnotationMap | undefined): Record<string,
     const lower = term.toLowerCase();
     if (NOT_SEMANTICS.has(lower) || !SEMANTIC_PREFIXES.some((prefix) => lower.startsWith(prefix))) continue;
     const semantic = semanticOf(value);
-    if (semantic !== undefined) entries.push([term, semantic]);
+    if (semantic !== undefined) entries.push([csnSemanticName(term), semantic]);
   }
   if (entries.length === 0) return undefined;
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

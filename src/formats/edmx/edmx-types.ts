@@ -1,4 +1,5 @@
 import type { SourceType } from '../../catalog/asset.ts';
+import { edmToCdsType } from './edm-to-cds-type.ts';
 import type { XmlNode } from './xml-tree.ts';
 
 export type EdmxTypeResult = { ok: true; type: SourceType } | { ok: false; reason: string };
@@ -13,10 +14,11 @@ export interface DeclaredTypes {
 const DEFAULT_ENUM_TYPE = 'Edm.Int32';
 
 /**
- * The SourceType of a `Property`: its `Type` as written (`Edm.String`, `Edm.Decimal`, …) and the facets that
- * carry a number. `MaxLength="max"`, `Scale="variable"` / `"floating"` and `SRID="variable"` carry none and
- * are left out, as CSN leaves out what it does not know. Type definitions and enum types declared in the
- * document are followed to their Edm primitive; the property's own facets win, as in CSDL.
+ * The SourceType of a `Property`, in the CDS spelling of the same Datasphere type (edmToCdsType: `Edm.String`
+ * with MaxLength 10 is `cds.String(10)`, as the object's CSN says), with the facets that carry a number.
+ * `MaxLength="max"`, `Scale="variable"` / `"floating"` and `SRID="variable"` carry none and are left out, as
+ * CSN leaves out what it does not know. Type definitions and enum types declared in the document are
+ * followed to their Edm primitive; the property's own facets win, as in CSDL.
  */
 export function propertySourceType(property: XmlNode, declared: DeclaredTypes, resolveName: (name: string) => string): EdmxTypeResult {
   const written = property.attrs['Type'];
@@ -51,7 +53,7 @@ export function propertySourceType(property: XmlNode, declared: DeclaredTypes, r
     if (value === 'invalid') return { ok: false, reason: `${facet}="${raw}" is not a number` };
     if (value !== undefined) type[key] = value;
   }
-  return { ok: true, type };
+  return { ok: true, type: edmToCdsType(type, facets) };
 }
 
 const FACET_KEYS: ReadonlyArray<readonly [facet: string, key: 'length' | 'precision' | 'scale' | 'srid']> = [

@@ -46,18 +46,20 @@ describe('parseEdmx on the recorded SAP.TIME.VIEW_DIMENSION_DAY $metadata', () =
     expect(asset.customProperties).toEqual({ dimensionType: 'TIME' });
   });
 
-  it('keeps every property in document order with EDM types and facets, the key not nullable', () => {
+  it('keeps every property in document order, typed in the CDS spelling the CSN uses, the key not nullable', () => {
     expect(asset.columns.map((c) => c.name)).toEqual(['DATE_SQL', 'DATE_SAP', 'DAY_OF_WEEK', 'CALWEEK', 'CALMONTH', 'MONTH', 'CALQUARTER', 'QUARTER', 'YEAR', 'DAY_INT']);
-    expect(asset.columns[0]).toMatchObject({ name: 'DATE_SQL', type: { name: 'Edm.Date' }, nullable: false, key: true, label: 'Date' });
-    expect(asset.columns[1]).toMatchObject({ type: { name: 'Edm.String', length: 8 }, nullable: true, key: false, label: 'Date (String)' });
-    expect(asset.columns[9]).toMatchObject({ type: { name: 'Edm.Byte' }, label: 'Day (Number)' });
+    expect(asset.columns[0]).toMatchObject({ name: 'DATE_SQL', type: { name: 'cds.Date' }, nullable: false, key: true, label: 'Date' });
+    expect(asset.columns[1]).toMatchObject({ type: { name: 'cds.String', length: 8 }, nullable: true, key: false, label: 'Date (String)' });
+    // Edm.Byte is Datasphere's TINYINT (the view's CSN says cds.hana.TINYINT).
+    expect(asset.columns[9]).toMatchObject({ type: { name: 'cds.hana.TINYINT' }, label: 'Day (Number)' });
     expect(asset.constraints).toEqual({ primaryKey: ['DATE_SQL'], associations: [] });
   });
 
-  it('reads Analytics.dimension as dimensions and Common.Is… markers as column semantics', () => {
+  it('reads Analytics.dimension as dimensions and Common.Is… markers as column semantics, under their CSN names', () => {
     expect(asset.businessContext.dimensions).toEqual(['DATE_SQL', 'DATE_SAP', 'DAY_OF_WEEK', 'CALWEEK', 'CALMONTH', 'MONTH', 'CALQUARTER', 'QUARTER', 'YEAR']);
     expect(asset.businessContext.measures).toEqual([]);
-    expect(asset.columns[4]?.semantics).toEqual({ 'Common.IsCalendarYearMonth': true });
+    expect(asset.columns[4]?.semantics).toEqual({ 'Semantics.calendar.yearMonth': true });
+    expect(asset.columns[0]?.semantics).toEqual({ 'Semantics.date': true });
     expect(asset.columns[7]?.semantics).toBeUndefined();
   });
 
@@ -99,8 +101,8 @@ describe('parseEdmx rules', () => {
     expect(asset.businessName).toBe('Sales');
     expect(asset.kind).toBe('view');
     expect(asset.businessContext.measures).toEqual([{ name: 'AMOUNT', aggregation: 'sum' }]);
-    expect(asset.columns[1]).toMatchObject({ type: { name: 'Edm.Decimal', precision: 15, scale: 2 }, label: 'Amount', semantics: { 'Measures.ISOCurrency': 'CURRENCY' } });
-    expect(asset.columns[2]).toMatchObject({ type: { name: 'Edm.String', length: 5 }, label: 'Currency' });
+    expect(asset.columns[1]).toMatchObject({ type: { name: 'cds.Decimal', precision: 15, scale: 2 }, label: 'Amount', semantics: { 'Measures.ISOCurrency': 'CURRENCY' } });
+    expect(asset.columns[2]).toMatchObject({ type: { name: 'cds.String', length: 5 }, label: 'Currency' });
   });
 
   it('drops symbolic facets, follows type definitions and reads navigation properties as associations', () => {
@@ -116,7 +118,7 @@ describe('parseEdmx rules', () => {
               <NavigationProperty Name="_Items" Type="Collection(Svc.Items)"/>
             </EntityType>`),
     );
-    expect(asset.columns.map((c) => c.type)).toEqual([{ name: 'Edm.String', length: 10 }, { name: 'Edm.String' }, { name: 'Edm.Decimal', precision: 34 }, { name: 'Edm.Int32' }]);
+    expect(asset.columns.map((c) => c.type)).toEqual([{ name: 'cds.String', length: 10 }, { name: 'cds.LargeString' }, { name: 'cds.Decimal', precision: 34 }, { name: 'cds.Integer' }]);
     expect(asset.constraints.associations).toEqual([
       { name: '_Customer', target: 'Customers', cardinality: { min: 1, max: 1 }, on: ['CUSTOMER_ID = _Customer.ID'] },
       { name: '_Items', target: 'Items', cardinality: { max: '*' } },
