@@ -209,9 +209,9 @@ describe('CsnFilesSource over a scratch folder', () => {
     expect(source.traffic().requests).toBe(2);
   });
 
-  it('reports a missing folder as an incomplete listing, never as an empty one', async () => {
+  it('reports a missing folder as an error when listing spaces, and as an incomplete listing, never as an empty one', async () => {
     const source = new CsnFilesSource({ path: path.join(dir, 'absent'), space: SPACE });
-    expect(await source.listSpaces()).toEqual([SPACE]);
+    await expect(source.listSpaces()).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND', message: expect.stringContaining('absent') });
     const result = await source.extractSpace(SPACE, OPTIONS);
     expect(result.complete).toBe(false);
     expect(result.items).toEqual([]);
