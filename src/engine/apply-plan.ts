@@ -8,6 +8,7 @@ import type { SafetyGuard } from './safety-guard.ts';
 import type { PlannedAction } from './sync-plan.ts';
 import { messageOf as describe } from '../catalog/message-of.ts';
 import { refKey } from '../catalog/ref-key.ts';
+import { writeRequestFor } from './write-request.ts';
 
 export interface ApplyDeps {
   target: Target;
@@ -95,15 +96,7 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       if (!deps.guard.permits(action)) return false;
       const asset = change.asset;
       if (!asset) throw new Error('no definition to write');
-      const written = await deps.target.write({
-        asset,
-        ref: action.ref,
-        strategy: action.strategy,
-        facets: action.facets,
-        hashes: change.hashes,
-        create: action.create,
-        ...(change.previous?.target.version !== undefined ? { expectedVersion: change.previous.target.version } : {}),
-      });
+      const written = await deps.target.write(writeRequestFor(action, asset));
       for (const message of written.warnings) result.warnings.push({ assetId: change.assetId, message });
       const fullWriteBytes = written.fullWriteBytes ?? deps.target.fullWriteBytes(asset, action.ref, change.hashes);
       result.fullWriteBytes.set(change.assetId, fullWriteBytes);

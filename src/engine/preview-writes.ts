@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { FieldChange, Target } from '../catalog/target.ts';
 import type { PlannedAction } from './sync-plan.ts';
+import { writeRequestFor } from './write-request.ts';
 
 /**
  * Writes previewed per plan, in plan order. A diff costs about 3 KB of memory per new table (every column is a
@@ -43,15 +44,7 @@ export async function previewWrites(
         const { change } = action;
         if (!change.asset) return;
         try {
-          const diff = await preview({
-            asset: change.asset,
-            ref: action.ref,
-            strategy: action.strategy,
-            facets: action.facets,
-            hashes: change.hashes,
-            create: action.create,
-            ...(change.previous?.target.version !== undefined ? { expectedVersion: change.previous.target.version } : {}),
-          });
+          const diff = await preview(writeRequestFor(action, change.asset));
           diffs.set(change.assetId, diff);
         } catch (error) {
           options.onError?.(change.assetId, error);
