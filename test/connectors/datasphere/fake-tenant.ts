@@ -53,11 +53,11 @@ interface Fault {
   pattern: RegExp;
   times: number;
   status: number;
-  body: string;
+  body: string | Buffer;
   headers: Record<string, string>;
 }
 
-type Reply = [number, string, Record<string, string>];
+type Reply = [number, string | Buffer, Record<string, string>];
 
 export class FakeTenant {
   readonly spaces = new Map<string, FakeAsset[]>();
@@ -97,7 +97,7 @@ export class FakeTenant {
   }
 
   /** The next `times` requests whose decoded path+query matches get this answer instead. */
-  fail(fault: { method?: string; path: RegExp; status: number; times?: number; body?: string; headers?: Record<string, string> }): this {
+  fail(fault: { method?: string; path: RegExp; status: number; times?: number; body?: string | Buffer; headers?: Record<string, string> }): this {
     this.faults.push({
       method: fault.method ?? 'GET',
       pattern: fault.path,
