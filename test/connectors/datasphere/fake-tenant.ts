@@ -72,8 +72,8 @@ export class FakeTenant {
   pageCap = 500;
   /** Answer `$count=true` with `@odata.count` (the catalog supports it); false ignores the option. */
   supportsCount = true;
-  /** Added to the true total in `@odata.count`: a count that disagrees with what the pages hold. */
-  countSkew = 0;
+  /** Added to the true total in the asset listings' `@odata.count`: a count that disagrees with the pages. */
+  assetCountSkew = 0;
   catalogPrefix = '/api/v1/datasphere/consumption/catalog';
   tokenLifetimeS = 3600;
   /** The OAuth client the token endpoint accepts. */
@@ -179,7 +179,7 @@ export class FakeTenant {
     const entries = [...this.spaces.keys()].map((name) => ({ name, label: name }));
     const page = offsetPage(entries, url, this.pageCap);
     if (this.spacesShape === 'array') return json(200, page);
-    return json(200, { '@odata.context': recorded['@odata.context'], ...this.countOf(entries, url), value: page });
+    return json(200, { '@odata.context': recorded['@odata.context'], ...this.countOf(entries, url, 0), value: page });
   }
 
   private assetList(space: string, url: URL): Reply {
@@ -187,7 +187,7 @@ export class FakeTenant {
     if (!assets) return json(404, { error: { code: '404', message: `space ${space} not found` } });
     const records = assets.map((asset) => this.catalogRecord(space, asset));
     const context = `${RECORDED_HOST}${this.catalogPrefix}/$metadata#assets`;
-    if (this.paging === 'offset') return json(200, { '@odata.context': context, ...this.countOf(records, url), value: offsetPage(records, url, this.pageCap) });
+    if (this.paging === 'offset') return json(200, { '@odata.context': context, ...this.countOf(records, url, this.assetCountSkew), value: offsetPage(records, url, this.pageCap) });
     const from = Number(url.searchParams.get('$skiptoken') ?? '0');
     const page = records.slice(from, from + this.serverPageSize);
     const more = from + this.serverPageSize < records.length;
@@ -196,9 +196,9 @@ export class FakeTenant {
   }
 
   /** `@odata.count` when asked for with `$count=true` and supported. */
-  private countOf(items: readonly unknown[], url: URL): Record<string, number> {
+  private countOf(items: readonly unknown[], url: URL, skew: number): Record<string, number> {
     if (!this.supportsCount || url.searchParams.get('$count') !== 'true') return {};
-    return { '@odata.count': items.length + this.countSkew };
+    return { '@odata.count': items.length + skew };
   }
 
   private catalogRecord(space: string, asset: FakeAsset): Record<string, unknown> {
