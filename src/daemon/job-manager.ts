@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckpointStore } from '../catalog/checkpoint.ts';
 import type { EngineLogger } from '../engine/engine-logger.ts';
-import type { RunSummary } from '../engine/run-summary.ts';
+import type { HistoryRecord } from '../report/run-history.ts';
 import type { Job, JobError, JobRequest, JobStatus } from './job.ts';
 import { isFinished } from './job.ts';
 import { JobQueue } from './job-queue.ts';
@@ -9,7 +9,7 @@ import { JobQueue } from './job-queue.ts';
 /** How a job's run ended, as the runner sees it; the manager turns `interrupted` into cancelled or stopped. */
 export interface JobResult {
   outcome: 'succeeded' | 'partial' | 'failed' | 'interrupted';
-  summary?: RunSummary;
+  summary?: HistoryRecord;
   error?: JobError;
 }
 

@@ -1,5 +1,5 @@
 import type { JobPriority } from '../config/config-schema.ts';
-import type { RunSummary } from '../engine/run-summary.ts';
+import type { HistoryRecord } from '../report/run-history.ts';
 
 export type { JobPriority };
 
@@ -47,7 +47,11 @@ export interface Job {
   startedAt?: string;
   finishedAt?: string;
   progress: { phase: JobPhase; done: number; total?: number };
-  summary?: RunSummary;
+  /**
+   * The run summary as the run history keeps it: without the per-table actions and with its lists capped, so the
+   * finished jobs kept in memory stay small whatever the size of the catalog.
+   */
+  summary?: HistoryRecord;
   error?: JobError;
   /** Aborted by a cancel or by shutdown: the engine stops starting writes at the next asset boundary. */
   readonly controller: AbortController;
@@ -75,7 +79,7 @@ export interface JobView {
   cancelRequested: boolean;
   progress: { phase: JobPhase; assetsDone: number; assetsTotal: number | null };
   runId: string | null;
-  summary?: RunSummary;
+  summary?: HistoryRecord;
   error?: JobError;
 }
 

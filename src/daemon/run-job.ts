@@ -4,6 +4,8 @@ import type { EngineLogger } from '../engine/engine-logger.ts';
 import type { RunSummary } from '../engine/run-summary.ts';
 import type { SyncOptions } from '../engine/run-sync.ts';
 import { runSync } from '../engine/run-sync.ts';
+import type { HistoryRecord } from '../report/run-history.ts';
+import { historyRecord } from '../report/run-history.ts';
 import type { Job, JobRequest } from './job.ts';
 import type { JobResult, JobRunner } from './job-manager.ts';
 import { toJobError } from './job-manager.ts';
@@ -52,7 +54,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       } catch (error) {
         logger.error({ err: deps.redact.text(toJobError(error).message) }, 'could not append the run to the run history');
       }
-      return resultOf(outcome, summary);
+      return resultOf(outcome, historyRecord(summary));
     } catch (error) {
       const failure = toJobError(error);
       return { outcome: 'failed', error: { code: failure.code, message: deps.redact.text(failure.message) } };
@@ -62,7 +64,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   };
 }
 
-function resultOf(outcome: { interrupted: boolean; stoppedBy?: { code: string; message: string } }, summary: RunSummary): JobResult {
+function resultOf(outcome: { interrupted: boolean; stoppedBy?: { code: string; message: string } }, summary: HistoryRecord): JobResult {
   if (outcome.interrupted) return { outcome: 'interrupted', summary };
   if (outcome.stoppedBy) return { outcome: 'failed', summary, error: { code: outcome.stoppedBy.code, message: outcome.stoppedBy.message } };
   // Compared as text: the engine's status set may grow (guard-stopped, failed), and anything but ok/partial fails the job.
