@@ -1,7 +1,7 @@
 import type { FieldChange } from '../catalog/target.ts';
 import type { RunAction } from '../engine/run-summary.ts';
 import type { Colours } from './colour.ts';
-import { plural } from './pluralise.ts';
+import { plural } from '../catalog/plural.ts';
 
 export interface ActionListOptions {
   colours: Colours;

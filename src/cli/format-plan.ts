@@ -3,7 +3,7 @@ import type { Colours } from './colour.ts';
 import { noColours } from './colour.ts';
 import { countActions, formatActionList } from './format-actions.ts';
 import { formatProblems } from './format-problems.ts';
-import { plural } from './pluralise.ts';
+import { plural } from '../catalog/plural.ts';
 
 export interface OutputOptions {
   colours?: Colours;

@@ -3,7 +3,7 @@ import { noColours } from './colour.ts';
 import { countActions, formatActionList } from './format-actions.ts';
 import type { OutputOptions } from './format-plan.ts';
 import { MAX_DIFF_LINES, problemsAfter } from './format-plan.ts';
-import { plural } from './pluralise.ts';
+import { plural } from '../catalog/plural.ts';
 
 /** Tables listed after a real sync; the rest are in `--json` and one log line each. A dry run lists them all. */
 const MAX_LISTED = 100;

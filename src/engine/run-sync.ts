@@ -1,6 +1,7 @@
 import type { CheckpointStore } from '../catalog/checkpoint.ts';
 import { spaceOf } from '../catalog/asset-id.ts';
 import { messageOf } from '../catalog/message-of.ts';
+import { plural } from '../catalog/plural.ts';
 import { refKey } from '../catalog/ref-key.ts';
 import type { Source } from '../catalog/source.ts';
 import type { Target, TargetTable } from '../catalog/target.ts';
@@ -187,7 +188,7 @@ function guardStop(guard: SafetyGuard, plan: SyncPlan, changeSet: ChangeSet, opt
   if (options.conflictPolicy === 'fail' && plan.drift.length > 0) {
     const tables = plan.drift.map((d) => refKey(d.ref));
     return new DriftError(
-      `${plan.drift.length} table(s) changed in the target since our last write (conflicts.policy = fail): ${tables.join(', ')}`,
+      `${plural(plan.drift.length, 'table')} changed in the target since our last write (conflicts.policy = fail): ${tables.join(', ')}`,
       tables,
     );
   }

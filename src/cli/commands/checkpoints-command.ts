@@ -5,7 +5,7 @@ import type { CheckpointInspection } from '../../state/inspect-checkpoint.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import { configOption } from '../config-option.ts';
-import { plural } from '../pluralise.ts';
+import { plural } from '../../catalog/plural.ts';
 
 interface Flags {
   config: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plural } from '../../src/cli/pluralise.ts';
+import { plural } from '../../src/catalog/plural.ts';
 
 describe('plural', () => {
   it('puts the noun in the number its count needs', () => {
