@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheckpointCommands } from './commands/checkpoints-command.ts';
 import { registerConfigCommands } from './commands/config-command.ts';
 import { registerDaemonCommand } from './commands/daemon-command.ts';
+import { registerHistoryCommand } from './commands/history-command.ts';
 import { registerInitCommand } from './commands/init-command.ts';
 import { registerSyncCommands } from './commands/sync-command.ts';
 import { errorCodeOf, ExitCode, exitCodeFor } from './exit-codes.ts';
@@ -27,6 +28,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
   registerInitCommand(program, setExit);
   registerConfigCommands(program, setExit);
   registerDaemonCommand(program, setExit);
+  registerHistoryCommand(program, setExit);
   return program;
 }
 

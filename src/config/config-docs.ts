@@ -36,6 +36,7 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   'target.file': 'type file: a local Glue-shaped catalog, one folder per database and one JSON TableInput per table; exactly what the Glue target would send.',
   'target.file.path': 'Folder the catalog is written to. Relative paths are resolved against the folder of this config file.',
   'target.file.databasePrefix': 'A space maps to database <databasePrefix><space>, lowercased.',
+  'target.file.keepVersions': 'Previous versions of each table kept in <database>/.versions/ (as Glue keeps table versions), for `catalog-sync rollback`.',
   'target.glue': 'type glue: the AWS Glue Data Catalog. AWS credentials never go in this file: the AWS SDK finds them in the environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, ...), ~/.aws or the instance/container role.',
   'target.glue.region': 'AWS region of the catalog.',
   'target.glue.endpoint': 'A Glue-compatible endpoint instead of the regional one: a VPC interface endpoint, or a local test server (moto: http://127.0.0.1:5000).',
@@ -43,7 +44,8 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   'target.glue.databasePrefix': 'A space maps to database <databasePrefix><space>, lowercased. Glue names are lowercase, at most 255 bytes.',
   'target.glue.databaseDescription': 'Description of each database this tool creates; {space} is replaced by the space name. At most 2048 characters.',
   'target.glue.databaseParameters': 'Parameters of each database this tool creates, besides its own. Existing databases are never changed.',
-  'target.glue.skipArchive': "UpdateTable without archiving the previous table version (Glue keeps at most 100,000 per table and 1,000,000 per account); false keeps Glue's version history.",
+  'target.glue.skipArchive': "UpdateTable without archiving the previous table version. false (the default) keeps Glue's version history, which `catalog-sync rollback` restores; true keeps none, and a rollback of an update is then refused.",
+  'target.glue.keepVersions': 'Versions of each of our tables kept after each write; older ones are deleted with BatchDeleteTableVersion, far below Glue\'s 100,000 per table and 1,000,000 per account.',
   'target.glue.maxConcurrency': 'Glue requests in flight at once, across the whole run.',
   'target.glue.maxAttempts': 'Attempts per Glue call, first try included, with adaptive backoff on throttling; when they run out that asset fails (exit 3) and the run goes on.',
 
@@ -82,6 +84,8 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
 
   history: 'The run history.',
   'history.file': 'Each run summary is appended here, one JSON object per line. Relative to this file.',
+  'history.changeLog': 'One line per table each run touched: run id, time, asset, table, change, facets, strategy, target version before and after, outcome, error. Relative to this file.',
+  'history.keepRuns': 'Runs kept in the run history and the change log; older ones are dropped.',
 
   schedule: 'The daemon (`catalog-sync daemon`): when it syncs on its own.',
   'schedule.cron': 'Cron expression of the incremental sync of every space without its own entry in `spaces`; null = no default schedule.',

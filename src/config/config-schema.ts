@@ -46,6 +46,8 @@ const fileTarget = z.strictObject({
   /** Folder the Glue-shaped catalog is written to: one folder per database, one JSON file per table. */
   path: z.string().min(1),
   databasePrefix: z.string().default('ds_'),
+  /** Previous versions of each table kept beside it (`<database>/.versions/`), as Glue keeps table versions. */
+  keepVersions: z.number().int().min(1).max(100_000).default(10),
 });
 
 const glueTarget = z.strictObject({
@@ -56,7 +58,10 @@ const glueTarget = z.strictObject({
   databasePrefix: z.string().default('ds_'),
   databaseDescription: z.string().max(2048).optional(),
   databaseParameters: z.record(z.string(), z.string()).default({}),
-  skipArchive: z.boolean().default(true),
+  /** false keeps the previous version of every table we update (what `rollback` restores); true keeps none. */
+  skipArchive: z.boolean().default(false),
+  /** Versions of each of our tables kept after a write; older ones are deleted (BatchDeleteTableVersion). */
+  keepVersions: z.number().int().min(1).max(100_000).default(10),
   maxConcurrency: z.number().int().min(1).max(64).default(8),
   maxAttempts: z.number().int().min(1).max(20).default(6),
 });
@@ -143,6 +148,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Run summaries are appended here, one JSON object per line. */
       file: z.string().default('checkpoints/run-history.jsonl'),
+      /** One line per table each run touched (what, how, target version before and after, outcome). */
+      changeLog: z.string().default('checkpoints/change-log.jsonl'),
+      /** Runs kept in the history and the change log; older ones are dropped. */
+      keepRuns: z.number().int().min(1).max(1_000_000).default(1000),
     })
     .prefault({}),
   /** The daemon (`catalog-sync daemon`): when it syncs on its own. Times are read in `timezone`. */

@@ -74,6 +74,6 @@ function resolvePaths(config: Config, base: string): Config {
     target: config.target.type === 'file' ? { ...config.target, path: at(config.target.path) } : config.target,
     checkpoints: { ...config.checkpoints, dir: at(config.checkpoints.dir) },
     mapping: config.mapping.file === undefined ? config.mapping : { ...config.mapping, file: at(config.mapping.file) },
-    history: { ...config.history, file: at(config.history.file) },
+    history: { ...config.history, file: at(config.history.file), changeLog: at(config.history.changeLog) },
   };
 }

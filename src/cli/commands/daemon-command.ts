@@ -25,14 +25,14 @@ export function registerDaemonCommand(program: Command, setExit: (code: ExitCode
 }
 
 async function daemonAction(flags: DaemonFlags): Promise<ExitCodeValue> {
-  const [{ loadConfig }, { createLogger }, connectors, { syncOptionsFromConfig }, { startDaemon }, state, { appendRunHistory }] = await Promise.all([
+  const [{ loadConfig }, { createLogger }, connectors, { syncOptionsFromConfig }, { startDaemon }, state, { recordRun }] = await Promise.all([
     import('../../config/load-config.ts'),
     import('../create-logger.ts'),
     import('../create-connectors.ts'),
     import('../sync-options.ts'),
     import('../../daemon/start-daemon.ts'),
     import('../../daemon/daemon-checkpoints.ts'),
-    import('../../report/run-history.ts'),
+    import('../../report/audit-trail.ts'),
   ]);
   const { config, secrets } = await loadConfig(flags.config);
   const tokenValue = config.api.tokenEnv === undefined ? undefined : process.env[config.api.tokenEnv];
@@ -58,7 +58,8 @@ async function daemonAction(flags: DaemonFlags): Promise<ExitCodeValue> {
     }),
     lock: checkpoints.lock,
     openCheckpoints: checkpoints.open,
-    appendHistory: (summary) => appendRunHistory(config.history.file, summary),
+    // The change log gets the daemon's tables too (without target versions: those come from the CLI's plan).
+    appendHistory: (summary) => recordRun(config.history, summary),
   });
 
   let received = 0;

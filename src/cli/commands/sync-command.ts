@@ -49,11 +49,23 @@ export function registerSyncCommands(program: Command, setExit: (code: ExitCodeV
 }
 
 async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCodeValue> {
+  const startedAt = new Date();
+  try {
+    return await runSyncAction(flags, planOnly);
+  } catch (error) {
+    // A run that a fatal error ended is recorded too (the reason in `error`), unless even the config could not be read.
+    const { recordFailedRun } = await import('../record-failed-run.ts');
+    await recordFailedRun(flags, { planOnly, startedAt, error });
+    throw error;
+  }
+}
+
+async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCodeValue> {
   // Loaded here, not at the top: `--help` must not pay for the engine, the connectors, pino or the progress bar.
-  const [{ runSync }, { appendRunHistory }, { formatSummary }, { formatPlan }, { createProgress, extractProgress }, { openRun }, { syncOptionsFromConfig }, { printJson }] =
+  const [{ runSync }, { recordRun }, { formatSummary }, { formatPlan }, { createProgress, extractProgress }, { openRun }, { syncOptionsFromConfig }, { printJson }] =
     await Promise.all([
       import('../../engine/run-sync.ts'),
-      import('../../report/run-history.ts'),
+      import('../../report/audit-trail.ts'),
       import('../format-summary.ts'),
       import('../format-plan.ts'),
       import('../progress-bar.ts'),
@@ -98,8 +110,9 @@ async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCode
     );
     progress.stop();
     const { summary } = outcome;
-    // Plans are not runs: only sync and dry-runs go into the history (dry-runs marked, and left out of savings).
-    if (!planOnly) await appendRunHistory(config.history.file, summary);
+    // Plans and dry-runs go into the history too, marked (`dryRun`, `planOnly`): the report leaves them out of the
+    // savings, and the change log gets lines only from tables a real run touched.
+    await recordRun(config.history, summary, { plan: outcome.plan, versionAfter: (id) => run.checkpoints.get(id)?.target.version });
     for (const action of summary.actions) {
       if (action.outcome === 'done' || action.outcome === 'failed') {
         logger.info({ runId: summary.runId, ...action, diff: undefined }, `${action.action} ${action.table ?? action.assetId}: ${action.outcome}`);
