@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonConfigError } from '../../src/daemon/daemon-errors.ts';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Harness } from './support/daemon-harness.ts';
-import { startHarness } from './support/daemon-harness.ts';
+import { capturingLogger, startHarness } from './support/daemon-harness.ts';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -178,6 +180,17 @@ describe('job API over real HTTP on loopback', () => {
     expect(metrics.body).toMatch(/^catalog_sync_queue_depth 0$/m);
   });
 
+  it('/readyz answers 503 naming the check that failed when the source cannot be reached', async () => {
+    harness = await startHarness();
+    const h = harness;
+    await rm(path.join(h.root, 'export'), { recursive: true, force: true });
+    const ready = await h.request('GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ ready: false, checks: { config: 'ok', source: 'unreachable', target: 'ok' } });
+    // Liveness is not readiness: the process is fine.
+    expect((await h.request('GET', '/healthz')).status).toBe(200);
+  });
+
   it('answers 503 to new jobs once shutdown has begun, and /readyz turns 503', async () => {
     harness = await startHarness();
     const h = harness;
@@ -218,6 +231,19 @@ describe('job API authorisation', () => {
     expect((await h.request('GET', '/api/v1/sync/jobs', undefined, { authorization: `bearer ${TOKEN}` })).body.jobs).toHaveLength(1);
     // Nothing was queued by the refused requests.
     expect(h.daemon.manager.list({ limit: 10 })).toHaveLength(1);
+  });
+
+  it('never logs the token, whether a request carried the right one, a wrong one or none', async () => {
+    const logger = capturingLogger();
+    harness = await startHarness({ config: { api: { tokenEnv: 'SYNC_API_TOKEN' } }, env: { SYNC_API_TOKEN: TOKEN }, logger });
+    const h = harness;
+    await h.request('GET', '/api/v1/sync/jobs', undefined, { authorization: `Bearer ${TOKEN.slice(0, -1)}` });
+    const ok = await h.request('POST', '/api/v1/sync', { spaces: ['A'] }, { authorization: `Bearer ${TOKEN}` });
+    await h.request('GET', `/api/v1/sync/${ok.body.id}?token=${TOKEN}`, undefined, { authorization: `Bearer ${TOKEN}` });
+    await h.daemon.manager.whenIdle();
+    await h.daemon.stop();
+    expect(logger.lines.some((line) => line.includes('job finished'))).toBe(true);
+    expect(logger.lines.filter((line) => line.includes(TOKEN.slice(0, 12)))).toEqual([]);
   });
 
   it('refuses to start on a non-loopback address without a token, and when the token variable is unset', async () => {

@@ -21,6 +21,16 @@ export const silentLogger: DaemonLogger = {
   child: () => silentLogger,
 };
 
+/** A logger that keeps every line (level, fields and message, as JSON) in `lines`. */
+export function capturingLogger(): DaemonLogger & { lines: string[] } {
+  const lines: string[] = [];
+  const make = (bindings: Record<string, unknown>): DaemonLogger => {
+    const log = (level: string) => (obj: object, msg?: string) => void lines.push(JSON.stringify({ level, ...bindings, ...obj, msg }));
+    return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (more) => make({ ...bindings, ...more }) };
+  };
+  return Object.assign(make({}), { lines });
+}
+
 export interface Harness {
   root: string;
   configFile: string;
@@ -41,6 +51,8 @@ export interface HarnessOptions {
   /** Merged over the harness's config (api on a free loopback port, no schedules, silent logs). */
   config?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  /** Receives everything the daemon logs (default: nothing is kept). */
+  logger?: DaemonLogger;
 }
 
 /** The config a harness runs with, written to `<root>/config.json` so the CLI can use the same one. */
@@ -73,10 +85,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { config, secrets } = parseConfig(raw, configFile, env);
   const gate = new WriteGate();
   const connectors = async () => ({ source: createSource(config), target: gate.wrap(await createTarget(config)) });
-  const access = await daemonCheckpointAccess(config, connectors, silentLogger);
+  const logger = options.logger ?? silentLogger;
+  const access = await daemonCheckpointAccess(config, connectors, logger);
   const daemon = await startDaemon({
     config,
-    logger: silentLogger,
+    logger,
     secrets,
     env,
     connectors,
