@@ -4,6 +4,7 @@ import { registerConfigCommands } from './commands/config-command.ts';
 import { registerDaemonCommand } from './commands/daemon-command.ts';
 import { registerHistoryCommand } from './commands/history-command.ts';
 import { registerInitCommand } from './commands/init-command.ts';
+import { registerReportCommand } from './commands/report-command.ts';
 import { registerSyncCommands } from './commands/sync-command.ts';
 import { errorCodeOf, ExitCode, exitCodeFor } from './exit-codes.ts';
 import { failureJson, jsonPrinted, printJson, resetJsonOutput } from './json-output.ts';
@@ -29,6 +30,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
   registerConfigCommands(program, setExit);
   registerDaemonCommand(program, setExit);
   registerHistoryCommand(program, setExit);
+  registerReportCommand(program, setExit);
   return program;
 }
 
