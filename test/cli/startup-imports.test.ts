@@ -40,6 +40,8 @@ function isStartupModule(url: string): boolean {
   if (url.startsWith('node:')) return true;
   if (!url.startsWith('file:')) return false;
   const file = path.relative(repoRoot, new URL(url).pathname).split(path.sep).join('/');
+  // catalog/plural.js: the one dependency-free text helper the registration files share with every layer.
+  if (file === 'dist/catalog/plural.js') return true;
   return file === 'bin/catalog-sync.js' || file.startsWith('dist/cli/') || file.startsWith('node_modules/commander/') || file.startsWith('test/fixtures/startup/');
 }
 
