@@ -7,7 +7,7 @@ import { csnDefinitionSchema, csnDocumentSchema, describeIssues } from './csn-do
 import { parseBusinessLayers } from './business-layer.ts';
 import { ElementTypeResolver } from './element-type-resolver.ts';
 import { entityToAsset, spaceOf } from './entity-to-asset.ts';
-import { nameProblem } from '../text/name-problem.ts';
+import { nameProblem, spaceNameProblem } from '../text/name-problem.ts';
 
 export interface ParseCsnOptions {
   /** Space of every definition that does not name its own with `@DataWarehouse.space.name`. */
@@ -74,7 +74,10 @@ export function parseCsn(doc: unknown, options: ParseCsnOptions): ParseCsnResult
       failures.push({ assetId: assetId(options.space, name), error: 'definition is not an object' });
       continue;
     }
-    const id = assetId(spaceOf(raw, options.space), name);
+    const ownSpace = spaceOf(raw, options.space);
+    const spaceProblem = spaceNameProblem(ownSpace, 'space name (@DataWarehouse.space.name)');
+    // Under an unusable space the id itself would be ambiguous: such a definition is filed under the export's space.
+    const id = assetId(spaceProblem === undefined ? ownSpace : options.space, name);
     if (typeof raw['kind'] === 'string' && !ASSET_DEFINITION_KINDS.has(raw['kind'])) continue;
     const definition = csnDefinitionSchema.safeParse(raw);
     if (!definition.success) {
@@ -84,9 +87,13 @@ export function parseCsn(doc: unknown, options: ParseCsnOptions): ParseCsnResult
     if (definition.data.kind === undefined) continue;
     if (name === options.mainName) mainAssetId = id;
     // A damaged name would sync as another asset (its table named after what is left of it): fail it instead.
-    const badName = nameProblem(name, 'definition name') ?? nameProblem(spaceOf(raw, options.space), 'space name (@DataWarehouse.space.name)');
+    const badName = nameProblem(name, 'definition name');
     if (badName !== undefined) {
       failures.push({ assetId: id, error: badName });
+      continue;
+    }
+    if (spaceProblem !== undefined) {
+      failures.push({ assetId: id, error: spaceProblem });
       continue;
     }
 

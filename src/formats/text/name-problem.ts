@@ -20,6 +20,16 @@ export function nameProblem(name: string, what: string): string | undefined {
   return `${what} ${quoteName(name)} holds ${why} (${code}) at position ${found.index}`;
 }
 
+/**
+ * Why `name` cannot be a space name: what a technical name may not hold, and `/`, which separates the space
+ * from the technical name in an asset id (`SALES/SalesOrders`): a space `A/B` would make ids ambiguous.
+ */
+export function spaceNameProblem(name: string, what: string): string | undefined {
+  const problem = nameProblem(name, what);
+  if (problem !== undefined) return problem;
+  return name.includes('/') ? `${what} ${quoteName(name)} contains "/", which separates space and name in an asset id` : undefined;
+}
+
 /** A name for a message: JSON-quoted (so controls show as escapes, not as line breaks) and bounded. */
 export function quoteName(name: string, max = 200): string {
   return JSON.stringify(boundText(name, max));
