@@ -22,6 +22,10 @@ export interface CheckpointEntry {
   deprecatedAt?: string;
   /** Bytes a full write of this asset sends; lets the savings figure count assets the source skipped (304). */
   fullWriteBytes?: number;
+  /** About how many bytes the table takes as the target serves it, at our last write or read of it. */
+  tableBytes?: number;
+  /** Bytes of the asset's definition as the source last delivered it, where the source says. */
+  sourceBytes?: number;
   customProperties: Record<string, string>;
 }
 

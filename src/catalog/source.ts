@@ -20,6 +20,11 @@ export type ExtractedItem =
       validator?: string;
       /** Which definition format the asset was built from, e.g. `csn` or `edmx`. */
       definitionFormat?: string;
+      /**
+       * Bytes of the definition as delivered. Recorded with the checkpoint entry, so that a later run in which the
+       * source answers "not modified" can still say what a full run would have downloaded.
+       */
+      bytes?: number;
     }
   | {
       /** The source proved the asset unchanged (e.g. HTTP 304) without downloading its definition. */

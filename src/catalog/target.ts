@@ -18,6 +18,30 @@ export interface TargetTable {
   assetId?: string;
   hashes?: AssetHashes;
   deprecatedAt?: string;
+  /** About how many bytes the target serves this table in (the table's JSON as a read returns it), where known. */
+  bytes?: number;
+}
+
+/**
+ * What the caller knows of a database before reading from it: how many tables it holds and about how many bytes
+ * they take (the engine counts its checkpoint entries per database). A target uses it to choose the cheapest way
+ * to read a few tables of it; tables of other tools in the same database are not counted.
+ */
+export interface DatabaseHint {
+  tables: number;
+  /** Total bytes of those tables as the target serves them, where known. */
+  bytes?: number;
+}
+
+/**
+ * What a request costs on this target beyond its bodies, and how a listing pages: the model the engine estimates
+ * the traffic of a `--full` run with (see engine/summarise-run.ts).
+ */
+export interface TrafficModel {
+  /** Request line and headers sent, status line and headers received, per request (both directions). */
+  requestOverheadBytes: number;
+  /** Tables one page of a listing carries. */
+  pageSize: number;
 }
 
 export type WriteStrategy = 'full' | 'delta' | 'metadata-only';
@@ -37,8 +61,14 @@ export interface WriteRequest {
 
 export interface WriteResult {
   ref: TableRef;
-  /** The version the write produced, where the target answers with it; else verification learns it. */
+  /**
+   * The version the write produced, only where the target knows it for certain (the file target's own counter; a
+   * Glue UpdateTable made conditional on the version it replaced). Undefined otherwise (a Glue CreateTable):
+   * verification reads the table back, and until it has, the checkpoint entry carries no version.
+   */
   version?: string;
+  /** About how many bytes the table takes as the target now serves it (see TargetTable.bytes). */
+  storedBytes?: number;
   /** Size of a full write of the table built for this request (see fullWriteBytes), so it is not built twice. */
   fullWriteBytes?: number;
   /** Truncations and other adjustments the target's rules forced on this write. */
@@ -84,13 +114,20 @@ export interface Target {
   resolve(asset: Asset): TableRef;
   /** The database an entire space maps to. */
   databaseFor(space: string): string;
-  /** Current state of the given databases, read in bulk. Missing databases read as empty. */
+  /**
+   * Whether every table the target holds carries a version (Glue's VersionId, the file target's counter). Where it
+   * does, a checkpoint entry without one is repaired: the next run reads that table and records its version.
+   */
+  readonly versioned?: boolean;
+  /** Current state of the given databases, read in bulk: the whole-catalog refresh. Missing databases read as empty. */
   readState(databases: string[]): Promise<TargetTable[]>;
   /**
-   * Re-reads just these tables (missing ones are left out), the cheapest way the target knows: a few single
-   * reads where that costs less than listing their databases. Optional; readState serves otherwise.
+   * Reads just these tables (missing ones are left out), the cheapest way the target knows for the count involved:
+   * single reads, or a listing of the database where that moves fewer bytes. `hints` says what the caller knows of
+   * each database's size. The tables read are remembered, so a write to one of them in this run merges onto what
+   * was read without reading it again. Optional; readState of their databases serves otherwise.
    */
-  readTables?(refs: TableRef[]): Promise<TargetTable[]>;
+  readTables?(refs: TableRef[], hints?: ReadonlyMap<string, DatabaseHint>): Promise<TargetTable[]>;
   write(request: WriteRequest): Promise<WriteResult>;
   /**
    * What write(request) would change in the table as it is now, without writing: for a create, the new table's
@@ -100,8 +137,10 @@ export interface Target {
   /** Marks an owned table deprecated (deletion policy `deprecate`). */
   deprecate(ref: TableRef, at: string): Promise<WriteResult>;
   delete(refs: TableRef[]): Promise<DeleteOutcome[]>;
-  /** Bytes a full write of this asset would send: the baseline of the savings figure. */
+  /** Body bytes a full write of this asset would send: part of the savings figure's baseline. */
   fullWriteBytes(asset: Asset, ref: TableRef, hashes: AssetHashes): number;
   traffic(): Traffic;
+  /** Per-request overhead and page size, for estimating a full run; no overhead and pages of 100 when absent. */
+  trafficModel?(): TrafficModel;
   close?(): Promise<void>;
 }

@@ -34,8 +34,10 @@ export const checkpointEntrySchema = z.looseObject({
     schema: z.string().min(1),
   }),
   lastSyncAt: isoTime,
+  sourceBytes: z.int().min(0).optional(),
   sourceSystem: z.string().min(1),
   syncVersion: z.int().min(0),
+  tableBytes: z.int().min(0).optional(),
   target: z.looseObject({
     database: z.string().min(1),
     table: z.string().min(1),

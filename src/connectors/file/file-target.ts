@@ -2,7 +2,18 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 import type { Asset } from '../../catalog/asset.ts';
 import type { AssetHashes } from '../../catalog/hashes.ts';
-import type { DeleteOutcome, FieldChange, TableRef, Target, TargetIdentity, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
+import type {
+  DatabaseHint,
+  DeleteOutcome,
+  FieldChange,
+  TableRef,
+  Target,
+  TargetIdentity,
+  TargetTable,
+  TrafficModel,
+  WriteRequest,
+  WriteResult,
+} from '../../catalog/target.ts';
 import { emptyTraffic, recordCall } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
@@ -63,6 +74,7 @@ const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
  */
 export class FileTarget implements Target {
   readonly type = 'file';
+  readonly versioned = true;
   readonly identity: TargetIdentity;
   readonly #options: FileTargetOptions;
   readonly #now: () => Date;
@@ -71,6 +83,8 @@ export class FileTarget implements Target {
    * notice a concurrent change (it re-reads the file itself). Only versions, so 100k tables cost little memory.
    */
   readonly #versions = new Map<string, Map<string, string | undefined>>();
+  /** The same for single tables read by readTables (databases not listed): the version, or null when missing. */
+  readonly #read = new Map<string, string | undefined | null>();
   readonly #databases = new Map<string, Promise<void>>();
   readonly #traffic: Traffic = emptyTraffic();
   #removedTempFiles = 0;
@@ -104,14 +118,19 @@ export class FileTarget implements Target {
       }
       for (const table of tables) {
         versions.set(table.Name, table.VersionId);
-        out.push(readTargetTable(table));
+        out.push({ ...readTargetTable(table), bytes: jsonBytes(table) });
       }
+      for (const key of [...this.#read.keys()]) if (key.startsWith(`${database}/`)) this.#read.delete(key);
     }
     return out;
   }
 
-  /** One file read per table (counted as a GetTable), like the Glue target's single reads; missing ones left out. */
-  async readTables(refs: TableRef[]): Promise<TargetTable[]> {
+  /**
+   * One file read per table (counted as a GetTable: a local read costs no request overhead, so single reads are
+   * always the cheapest here); missing ones are left out. The versions read are remembered: a write to one of these
+   * tables in this run checks that the file is still at that version, as Glue's VersionId would.
+   */
+  async readTables(refs: TableRef[], _hints?: ReadonlyMap<string, DatabaseHint>): Promise<TargetTable[]> {
     const out: TargetTable[] = [];
     for (let start = 0; start < refs.length; start += READ_BATCH) {
       const batch = refs.slice(start, start + READ_BATCH);
@@ -120,10 +139,11 @@ export class FileTarget implements Target {
           assertStorableRef(ref);
           const table = (await readTableFile(this.#options.path, ref))?.table;
           this.#countGetTable(ref, table);
+          this.#remember(ref, table);
           return table;
         }),
       );
-      for (const table of tables) if (table) out.push(readTargetTable(table));
+      for (const table of tables) if (table) out.push({ ...readTargetTable(table), bytes: jsonBytes(table) });
     }
     return out;
   }
@@ -140,8 +160,8 @@ export class FileTarget implements Target {
     if (!current && !request.create) warnings.push(`${keyOf(ref)} was missing; created it`);
     const { built, input } = this.#writeInput(request, current);
     warnings.push(...built.warnings);
-    const version = await this.#store(ref, input, current);
-    return { ref, version, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
+    const { version, storedBytes } = await this.#store(ref, input, current);
+    return { ref, version, storedBytes, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
   }
 
   /** What write(request) would change in the table on disk now; reads as write does, writes nothing. */
@@ -149,8 +169,8 @@ export class FileTarget implements Target {
     const { ref } = request;
     assertStorableRef(ref);
     const current = (await readTableFile(this.#options.path, ref))?.table;
-    // Within a database readState listed, Glue terms need no further read (the Glue target previews from its listing).
-    if (!this.#versions.has(ref.database)) this.#countGetTable(ref, current);
+    // A table this run read already needs no further read in Glue terms (the Glue target previews from what it read).
+    if (!this.#knows(ref)) this.#countGetTable(ref, current);
     if (current && !isOwnedBy(current, this.#options.job)) {
       throw new NotOwnedError(ref, 'update', tableOwner(current), this.#options.job);
     }
@@ -173,8 +193,8 @@ export class FileTarget implements Target {
     if (!isOwnedBy(current, this.#options.job)) {
       throw new NotOwnedError(ref, 'deprecate', tableOwner(current), this.#options.job);
     }
-    const version = await this.#store(ref, deprecateTableInput(current, at), current);
-    return { ref, version, warnings: [] };
+    const { version, storedBytes } = await this.#store(ref, deprecateTableInput(current, at), current);
+    return { ref, version, storedBytes, warnings: [] };
   }
 
   async delete(refs: TableRef[]): Promise<DeleteOutcome[]> {
@@ -183,7 +203,7 @@ export class FileTarget implements Target {
       try {
         assertStorableRef(ref);
         const found = await readTableFile(this.#options.path, ref);
-        if (!this.#versions.has(ref.database)) this.#countGetTable(ref, found?.table);
+        if (!this.#knows(ref)) this.#countGetTable(ref, found?.table);
         if (!found) {
           outcomes.push({ ref, ok: true, alreadyGone: true });
           continue;
@@ -200,7 +220,7 @@ export class FileTarget implements Target {
             throw error;
           },
         );
-        this.#versions.get(ref.database)?.delete(ref.table);
+        this.#remember(ref, undefined);
         recordCall(this.#traffic, 'DeleteTable', jsonBytes({ DatabaseName: ref.database, Name: ref.table }), 0, true);
         outcomes.push(gone ? { ref, ok: true, alreadyGone: true } : { ref, ok: true });
       } catch (error) {
@@ -216,6 +236,11 @@ export class FileTarget implements Target {
 
   traffic(): Traffic {
     return structuredClone(this.#traffic);
+  }
+
+  /** Traffic is counted in Glue terms but as bodies only: a local file read carries no request headers. */
+  trafficModel(): TrafficModel {
+    return { requestOverheadBytes: 0, pageSize: PAGE_SIZE };
   }
 
   /** Stale temp files (left by a killed run) this target removed from the database folders it read. */
@@ -257,22 +282,52 @@ export class FileTarget implements Target {
   }
 
   /**
-   * The table a write merges onto. For a database read by readState that is the table read then, and the file
-   * on disk must still be that version: the check Glue makes with UpdateTable's VersionId. Otherwise the
-   * table is fetched, as the Glue target would with GetTable.
+   * The table a write merges onto. For a table this run read (readState, readTables) or wrote, that is the table
+   * read then, and the file on disk must still be that version: the check Glue makes with UpdateTable's VersionId.
+   * Otherwise the table is fetched, as the Glue target would with GetTable.
    */
   async #current(ref: TableRef): Promise<GlueTable | undefined> {
     const onDisk = (await readTableFile(this.#options.path, ref))?.table;
-    if (!this.#versions.has(ref.database)) {
+    const known = this.#known(ref);
+    if (!known) {
       this.#countGetTable(ref, onDisk);
+      this.#remember(ref, onDisk);
       return onDisk;
     }
-    const versions = this.#versions.get(ref.database);
-    const knownVersion = versions?.get(ref.table);
-    if (versions?.has(ref.table) !== (onDisk !== undefined) || knownVersion !== onDisk?.VersionId) {
-      throw new ConcurrentModificationError(ref, knownVersion, onDisk?.VersionId);
+    if (known.exists !== (onDisk !== undefined) || known.version !== onDisk?.VersionId) {
+      throw new ConcurrentModificationError(ref, known.version, onDisk?.VersionId);
     }
     return onDisk;
+  }
+
+  /** What this run knows of a table's version: from a listing of its database or a single read; undefined if nothing. */
+  #known(ref: TableRef): { exists: boolean; version?: string } | undefined {
+    const listed = this.#versions.get(ref.database);
+    if (listed) {
+      if (!listed.has(ref.table)) return { exists: false };
+      const version = listed.get(ref.table);
+      return version === undefined ? { exists: true } : { exists: true, version };
+    }
+    const key = keyOf(ref);
+    if (!this.#read.has(key)) return undefined;
+    const version = this.#read.get(key);
+    if (version === null) return { exists: false };
+    return version === undefined ? { exists: true } : { exists: true, version };
+  }
+
+  #knows(ref: TableRef): boolean {
+    return this.#known(ref) !== undefined;
+  }
+
+  /** Records a table's version as read or written now (undefined table: it does not exist). */
+  #remember(ref: TableRef, table: GlueTable | undefined): void {
+    const listed = this.#versions.get(ref.database);
+    if (listed) {
+      if (table) listed.set(ref.table, table.VersionId);
+      else listed.delete(ref.table);
+    } else {
+      this.#read.set(keyOf(ref), table ? table.VersionId : null);
+    }
   }
 
   #countGetTable(ref: TableRef, table: GlueTable | undefined): void {
@@ -280,7 +335,7 @@ export class FileTarget implements Target {
     recordCall(this.#traffic, 'GetTable', jsonBytes({ DatabaseName: ref.database, Name: ref.table }), received, false);
   }
 
-  async #store(ref: TableRef, input: GlueTableInput, current: GlueTable | undefined): Promise<string> {
+  async #store(ref: TableRef, input: GlueTableInput, current: GlueTable | undefined): Promise<{ version: string; storedBytes: number }> {
     await this.#ensureDatabase(ref.database);
     const now = this.#now().toISOString();
     const version = current ? String((Number.parseInt(current.VersionId ?? '0', 10) || 0) + 1) : '1';
@@ -296,8 +351,8 @@ export class FileTarget implements Target {
       ? { DatabaseName: ref.database, TableInput: input, VersionId: current.VersionId }
       : { DatabaseName: ref.database, TableInput: input };
     recordCall(this.#traffic, current ? 'UpdateTable' : 'CreateTable', jsonBytes(body), 0, true);
-    this.#versions.get(ref.database)?.set(ref.table, version);
-    return version;
+    this.#remember(ref, table);
+    return { version, storedBytes: jsonBytes(table) };
   }
 
   /** CreateDatabase before the first table goes in; concurrent writers share one attempt. */

@@ -2,6 +2,7 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import type { GlueClientConfig } from '@aws-sdk/client-glue';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { countGlueTraffic } from './glue-traffic-middleware.ts';
+import type { WireOverhead } from './glue-traffic-middleware.ts';
 
 export interface GlueClientOptions {
   region: string;
@@ -25,9 +26,9 @@ const REQUEST_TIMEOUT_MS = 60_000;
  * default provider chain (environment, shared profile, SSO, container or instance role) finds them, so they never
  * sit in our config file. Retries use the SDK's adaptive mode — exponential backoff with jitter for throttling,
  * 5xx and transient errors, plus a client-side rate limiter that slows the whole client down once Glue starts
- * throttling — and every HTTP attempt is counted into `traffic`.
+ * throttling — and every HTTP attempt is counted into `traffic` (its header bytes alone also into `overhead`).
  */
-export function createGlueClient(options: GlueClientOptions, traffic: Traffic): GlueClient {
+export function createGlueClient(options: GlueClientOptions, traffic: Traffic, overhead?: WireOverhead): GlueClient {
   const config: GlueClientConfig = {
     region: options.region,
     maxAttempts: options.maxAttempts,
@@ -37,6 +38,6 @@ export function createGlueClient(options: GlueClientOptions, traffic: Traffic): 
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.retryStrategy !== undefined) config.retryStrategy = options.retryStrategy;
   const client = new GlueClient(config);
-  countGlueTraffic(client, traffic);
+  countGlueTraffic(client, traffic, overhead);
   return client;
 }

@@ -1,6 +1,17 @@
 import type { Asset } from '../../catalog/asset.ts';
 import type { AssetHashes } from '../../catalog/hashes.ts';
-import type { DeleteOutcome, FieldChange, TableRef, Target, TargetIdentity, TargetTable, WriteRequest, WriteResult } from '../../catalog/target.ts';
+import type {
+  DatabaseHint,
+  DeleteOutcome,
+  FieldChange,
+  TableRef,
+  Target,
+  TargetIdentity,
+  TargetTable,
+  TrafficModel,
+  WriteRequest,
+  WriteResult,
+} from '../../catalog/target.ts';
 import { emptyTraffic } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
@@ -13,6 +24,7 @@ import { mergeTableInput } from '../../mapping/merge-table-input.ts';
 import { isOwnedBy, readTargetTable, tableOwner } from '../../mapping/read-target-table.ts';
 import { databaseName, resolveTableRef } from '../../mapping/table-naming.ts';
 import { toTableInput } from '../../mapping/to-table-input.ts';
+import { chooseTableReads } from './choose-table-reads.ts';
 import { createGlueClient } from './create-glue-client.ts';
 import type { GlueClientOptions } from './create-glue-client.ts';
 import { deleteOwnedTables } from './delete-owned-tables.ts';
@@ -21,6 +33,8 @@ import { GLUE_PAGE_SIZE, GlueCatalogApi } from './glue-catalog-api.ts';
 import { TableCache } from './table-cache.ts';
 import { GlueDatabases } from './glue-databases.ts';
 import { GlueConflictError, NotOwnedError, TableNotFoundError } from './glue-target-errors.ts';
+import type { WireOverhead } from './glue-traffic-middleware.ts';
+import { nextVersionId } from './next-version-id.ts';
 
 export interface GlueTargetOptions extends GlueClientOptions {
   /** The Data Catalog to write to (an AWS account id); the caller's account when not set. */
@@ -42,6 +56,19 @@ export interface GlueTargetOptions extends GlueClientOptions {
 const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
 
 /**
+ * Per-request overhead (request line and SigV4 headers sent, status line and headers received) assumed until this
+ * run has measured its own: about 870 + 300 bytes on moto with SDK 3.11xx. Real Glue sends other response headers,
+ * and temporary credentials add a session token to every request, so the measured figure replaces it at once.
+ */
+const NOMINAL_REQUEST_OVERHEAD_BYTES = 1_150;
+/** One table as Glue serves it, when the caller knows no better (our tables take 2–6 KB; the bench's 3.8 KB). */
+const DEFAULT_TABLE_BYTES = 4_000;
+
+function withBytes(table: TargetTable, bytes: number | undefined): TargetTable {
+  return bytes === undefined ? table : { ...table, bytes };
+}
+
+/**
  * The endpoint as the checkpoint records it: scheme, host, port and path only. User info or a query string could
  * carry a secret, and neither tells two catalogs apart.
  */
@@ -56,24 +83,30 @@ function endpointIdentity(endpoint: string): string {
 
 /**
  * The AWS Glue Data Catalog as a target. It sends exactly the TableInput the file target stores (built and merged
- * by mapping/), and differs only where Glue does: state comes from paged GetTables, once per database per
- * readState; writes are CreateTable or UpdateTable at the VersionId we read (optimistic concurrency, one re-read
- * and re-apply on ConcurrentModificationException); deletions go out as BatchDeleteTable. Every request is
- * counted by SDK middleware, retries included.
+ * by mapping/), and differs only where Glue does. An incremental run reads just the tables its plan writes or
+ * deletes (readTables: GetTable each, or one paged GetTables where that moves fewer bytes); the whole-catalog
+ * refresh lists each database (readState). Writes are CreateTable, or UpdateTable at the VersionId read
+ * (optimistic concurrency: on ConcurrentModificationException the table is read again and the input rebuilt on
+ * it, so the other writer's parameters and storage survive); deletions go out as BatchDeleteTable. Every request
+ * is counted by SDK middleware, retries included, both directions, headers included.
  *
- * Glue's CreateTable and UpdateTable answer without the new VersionId, so each successful write is followed by a
- * GetTable: the checkpoint must hold the version our write produced, or the next run could not tell our change
- * from someone else's (drift).
+ * Versions: an UpdateTable made conditional on VersionId v produced v + 1 (see #versionAfterUpdate), so an update
+ * needs no read-back to be recorded. A CreateTable's first VersionId is not documented (Glue starts at 0, moto
+ * at 1), so a create reports none and the engine's verification reads it back.
  */
 export class GlueTarget implements Target {
   readonly type = 'glue';
+  readonly versioned = true;
   readonly identity: TargetIdentity;
   readonly #options: GlueTargetOptions;
   readonly #api: GlueCatalogApi;
   readonly #databases: GlueDatabases;
   readonly #traffic: Traffic = emptyTraffic();
-  /** Tables as last read or written, for databases read by readState. */
+  readonly #overhead: WireOverhead = { bytes: 0, requests: 0 };
+  /** Tables this run listed (whole databases) or read one by one, and what it wrote. */
   readonly #tables = new TableCache();
+  /** Whether an UpdateTable moves VersionId on by one under SkipArchive; settled by the run's first update. */
+  #increments: Promise<boolean> | undefined;
 
   constructor(options: GlueTargetOptions) {
     this.#options = options;
@@ -84,7 +117,7 @@ export class GlueTarget implements Target {
       ...(options.catalogId !== undefined ? { catalogId: options.catalogId } : {}),
       databasePrefix: options.databasePrefix,
     };
-    this.#api = new GlueCatalogApi(createGlueClient(options, this.#traffic), {
+    this.#api = new GlueCatalogApi(createGlueClient(options, this.#traffic, this.#overhead), {
       maxConcurrency: options.maxConcurrency,
       ...(options.catalogId !== undefined ? { catalogId: options.catalogId } : {}),
     });
@@ -112,39 +145,57 @@ export class GlueTarget implements Target {
     const read = await Promise.all(
       names.map(async (name) => {
         const tables = await this.#api.getTables(name);
-        this.#remember(name, tables);
-        return (tables ?? []).map(readTargetTable).sort((a, b) => (a.ref.table < b.ref.table ? -1 : a.ref.table > b.ref.table ? 1 : 0));
+        const sizes = this.#remember(name, tables);
+        return (tables ?? [])
+          .map((table) => withBytes(readTargetTable(table), sizes.get(table.Name)))
+          .sort((a, b) => (a.ref.table < b.ref.table ? -1 : a.ref.table > b.ref.table ? 1 : 0));
       }),
     );
     return read.flat();
   }
 
   /**
-   * Per database, GetTable for each table when that takes no more requests than listing the database would
-   * (one page per 100 tables); otherwise one paged GetTables. Checking one written table must not cost a
-   * whole database's worth of bytes.
+   * Per database, GetTable for each wanted table or one paged GetTables, whichever moves fewer bytes for the count
+   * involved (choose-table-reads.ts says how that is estimated and why bytes decide). Reading the few tables a run
+   * changes must not cost a whole database's worth of bytes, and reading most of a database must not cost a
+   * request each.
    */
-  async readTables(refs: TableRef[]): Promise<TargetTable[]> {
-    const byDatabase = new Map<string, TableRef[]>();
+  async readTables(refs: TableRef[], hints?: ReadonlyMap<string, DatabaseHint>): Promise<TargetTable[]> {
+    const byDatabase = new Map<string, Map<string, TableRef>>();
     for (const ref of refs) {
       assertGlueRef(ref);
-      const list = byDatabase.get(ref.database);
-      if (list) list.push(ref);
-      else byDatabase.set(ref.database, [ref]);
+      const list = byDatabase.get(ref.database) ?? new Map<string, TableRef>();
+      list.set(ref.table, ref);
+      byDatabase.set(ref.database, list);
     }
     const out: TargetTable[] = [];
     await Promise.all(
       [...byDatabase].map(async ([database, wanted]) => {
-        const pages = Math.max(1, Math.ceil(this.#tables.count(database) / GLUE_PAGE_SIZE));
-        if (wanted.length <= pages) {
-          const tables = await Promise.all(wanted.map((ref) => this.#api.getTable(ref)));
-          for (const table of tables) if (table) out.push(readTargetTable(table));
+        const hint = hints?.get(database);
+        const known = hint?.bytes !== undefined && hint.tables > 0 ? hint.bytes / hint.tables : undefined;
+        const choice = chooseTableReads({
+          wanted: wanted.size,
+          tables: Math.max(hint?.tables ?? 0, this.#tables.count(database)),
+          averageTableBytes: known ?? DEFAULT_TABLE_BYTES,
+          requestOverheadBytes: this.#requestOverhead(),
+          pageSize: GLUE_PAGE_SIZE,
+        });
+        if (choice.how === 'single') {
+          const tables = await Promise.all(
+            [...wanted.values()].map(async (ref) => {
+              const table = await this.#api.getTable(ref);
+              const bytes = this.#tables.remember(ref, table);
+              return table ? withBytes(readTargetTable(table), bytes) : undefined;
+            }),
+          );
+          for (const table of tables) if (table) out.push(table);
           return;
         }
-        const keys = new Set(wanted.map(keyOf));
         const tables = await this.#api.getTables(database);
-        this.#remember(database, tables);
-        for (const table of tables ?? []) if (keys.has(keyOf({ database, table: table.Name }))) out.push(readTargetTable(table));
+        const sizes = this.#remember(database, tables);
+        for (const table of tables ?? []) {
+          if (wanted.has(table.Name)) out.push(withBytes(readTargetTable(table), sizes.get(table.Name)));
+        }
       }),
     );
     return out;
@@ -159,10 +210,10 @@ export class GlueTarget implements Target {
     if (current && request.create) warnings.push(`${keyOf(ref)} already existed with our marker; updated it`);
     if (!current && !request.create) warnings.push(`${keyOf(ref)} was missing; created it`);
     const parameterPrefix = this.#options.mapping.options.parameterPrefix;
-    const version = await this.#put(ref, current, 'update', warnings, asset.space, (table) =>
+    const written = await this.#put(ref, current, 'update', warnings, asset.space, (table) =>
       mergeTableInput(table, built.input, request.strategy, request.facets, { parameterPrefix }),
     );
-    return { ref, ...(version !== undefined ? { version } : {}), fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
+    return { ref, ...written, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
   }
 
   /** What write(request) would send, diffed against the table as this run read it; sends nothing. */
@@ -184,31 +235,29 @@ export class GlueTarget implements Target {
     const current = await this.#current(ref);
     if (!current) throw new TableNotFoundError(ref);
     const warnings: string[] = [];
-    const version = await this.#put(ref, current, 'deprecate', warnings, undefined, (table) => {
+    const written = await this.#put(ref, current, 'deprecate', warnings, undefined, (table) => {
       if (!table) throw new TableNotFoundError(ref);
       return deprecateTableInput(table, at);
     });
-    return { ref, ...(version !== undefined ? { version } : {}), warnings };
+    return { ref, ...written, warnings };
   }
 
   async delete(refs: TableRef[]): Promise<DeleteOutcome[]> {
-    // A table this run's listing did not see may have been created since: look at it rather than call it gone.
-    const unseen = refs.filter((ref) => this.#tables.loaded(ref.database) && !this.#tables.has(ref));
-    await Promise.all(
-      unseen.map(async (ref) => {
-        const table = await this.#api.getTable(ref);
-        if (table) this.#tables.set(ref, table);
-      }),
-    );
+    // Ownership is judged on what this run read (the plan reads every table it deletes). A table it has not read,
+    // or read as missing (it may have been created since), is read now, the cheapest way for the count involved.
+    const unseen = refs.filter((ref) => {
+      try {
+        assertGlueRef(ref);
+      } catch {
+        return false; // refused by deleteOwnedTables with the reason
+      }
+      return !this.#tables.has(ref);
+    });
+    if (unseen.length > 0) await this.readTables(unseen);
     return deleteOwnedTables(this.#api, refs, {
       job: this.#options.job,
-      // The ownership check uses this run's bulk read where there is one (the planner decided on it too):
-      // listing a large database again would cost more than every deletion together, and BatchDeleteTable has
-      // no condition to close the window anyway. A database not read yet is listed now.
-      readTables: async (database, names) => {
-        if (!this.#tables.loaded(database)) this.#remember(database, await this.#api.getTables(database));
-        return this.#tables.pick(database, names);
-      },
+      // BatchDeleteTable has no condition to close the window between this check and the deletion anyway.
+      readTables: async (database, names) => this.#tables.pick(database, names),
       onDeleted: (ref) => this.#tables.delete(ref),
     });
   }
@@ -221,6 +270,10 @@ export class GlueTarget implements Target {
     return structuredClone(this.#traffic);
   }
 
+  trafficModel(): TrafficModel {
+    return { requestOverheadBytes: this.#requestOverhead(), pageSize: GLUE_PAGE_SIZE };
+  }
+
   async close(): Promise<void> {
     this.#api.destroy();
   }
@@ -230,22 +283,31 @@ export class GlueTarget implements Target {
     return { job, hashes, databasePrefix, mapping, ref };
   }
 
-  #remember(database: string, tables: GlueTable[] | undefined): void {
-    this.#databases.known(database, tables !== undefined);
-    this.#tables.load(database, tables);
+  /** This run's measured header bytes per request, once it has made one. */
+  #requestOverhead(): number {
+    const { bytes, requests } = this.#overhead;
+    return requests > 0 ? Math.round(bytes / requests) : NOMINAL_REQUEST_OVERHEAD_BYTES;
   }
 
-  /** The table a write merges onto: the one readState saw, or (database not read) a GetTable now. */
+  #remember(database: string, tables: GlueTable[] | undefined): Map<string, number> {
+    this.#databases.known(database, tables !== undefined);
+    return this.#tables.load(database, tables);
+  }
+
+  /** The table a write merges onto: the one this run read (or wrote), or a GetTable now. */
   async #current(ref: TableRef): Promise<GlueTable | undefined> {
-    if (this.#tables.loaded(ref.database)) return this.#tables.get(ref);
-    return this.#api.getTable(ref);
+    if (this.#tables.knows(ref)) return this.#tables.get(ref);
+    const table = await this.#api.getTable(ref);
+    this.#tables.remember(ref, table);
+    return table;
   }
 
   /**
    * Writes `makeInput(current)`: CreateTable when there is no table, otherwise UpdateTable at the version read.
    * If Glue says the table moved on (ConcurrentModificationException, or it appeared or vanished meanwhile), the
    * table is read once more and the input rebuilt on it — the other writer's parameters and storage survive — and
-   * written again; a second refusal is a GlueConflictError. Returns the VersionId the write produced.
+   * written again; a second refusal is a GlueConflictError. Returns the VersionId the write produced where it is
+   * known for certain, and the size of the table as Glue now holds it (estimated from what was sent).
    */
   async #put(
     ref: TableRef,
@@ -254,11 +316,14 @@ export class GlueTarget implements Target {
     warnings: string[],
     space: string | undefined,
     makeInput: (current: GlueTable | undefined) => GlueTableInput,
-  ): Promise<string | undefined> {
+  ): Promise<{ version?: string; storedBytes: number }> {
     const { job, skipArchive } = this.#options;
     let current = initial;
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      if (attempt > 0) current = await this.#api.getTable(ref);
+      if (attempt > 0) {
+        current = await this.#api.getTable(ref);
+        this.#tables.remember(ref, current);
+      }
       if (current && !isOwnedBy(current, job)) throw new NotOwnedError(ref, action, tableOwner(current), job);
       const fitted = enforceTableLimits(ref, makeInput(current));
       let done: boolean;
@@ -270,13 +335,36 @@ export class GlueTarget implements Target {
       }
       if (done) {
         warnings.push(...fitted.warnings);
-        // Glue answers without the new VersionId. Rather than a GetTable after every write, the engine's bulk
-        // verification read learns it; until then our cached copy carries none, so a second write to this table
-        // in the same run goes without the optimistic check.
-        this.#tables.set(ref, { ...fitted.input, DatabaseName: ref.database });
-        return undefined;
+        const version = current ? await this.#versionAfterUpdate(ref, current.VersionId) : undefined;
+        // Kept as Glue now holds it (read-only fields as they were, VersionId where known): a second write to this
+        // table in the same run merges onto it, and goes out conditional where the version is known.
+        const { VersionId: _replaced, UpdateTime: _updated, ...extras } = current ?? ({} as Partial<GlueTable>);
+        const stored: GlueTable = { ...extras, ...fitted.input, DatabaseName: ref.database, ...(version !== undefined ? { VersionId: version } : {}) };
+        const storedBytes = this.#tables.remember(ref, stored);
+        return { ...(version !== undefined ? { version } : {}), storedBytes };
       }
     }
     throw new GlueConflictError(ref);
+  }
+
+  /**
+   * The VersionId our UpdateTable produced, without reading the table back. Glue documents VersionId as "a string
+   * representation of an integer; each version is incremented by 1" (API_TableVersion), and an UpdateTable sent
+   * with VersionId v succeeds only while the table is still at v (ConcurrentModificationException otherwise): no
+   * other write can have come between the version we read and ours, so ours is v + 1. That is sound where the
+   * update archives the version it replaces (SkipArchive false: the documented case). With SkipArchive, no
+   * version is archived and the documentation does not say the live VersionId still moves on (engines that lock
+   * optimistically on VersionId while skipping the archive, Iceberg and Trino among them, rely on it): so the
+   * run's first update is read back once, and that answer holds for the run — confirmed, every update is v + 1;
+   * refuted (or unreadable), no version is claimed and verification reads each updated table back instead.
+   */
+  async #versionAfterUpdate(ref: TableRef, replaced: string | undefined): Promise<string | undefined> {
+    const next = nextVersionId(replaced);
+    if (next === undefined || !this.#options.skipArchive) return next;
+    this.#increments ??= this.#api.getTable(ref).then(
+      (table) => table?.VersionId === next,
+      () => false,
+    );
+    return (await this.#increments) ? next : undefined;
   }
 }

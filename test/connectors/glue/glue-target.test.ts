@@ -51,7 +51,7 @@ afterEach(async () => {
   stopFakeGlue();
 });
 
-function target(options: { maxAttempts?: number; databaseDescription?: string; job?: string } = {}): GlueTarget {
+function target(options: { maxAttempts?: number; databaseDescription?: string; job?: string; skipArchive?: boolean } = {}): GlueTarget {
   const t = testGlueTarget({ endpoint: NOCK_ENDPOINT, mapping, ...options });
   targets.push(t);
   return t;
@@ -74,7 +74,7 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     const t = target();
     const state = await t.readState(['ds_sales', 'ds_sales']);
     expect(state).toHaveLength(250);
-    expect(state[0]).toEqual({ ref: { database: 'ds_sales', table: 't000' }, version: '7', owner: 'nightly', assetId: 'SALES/T000', hashes: H1 });
+    expect(state[0]).toEqual({ ref: { database: 'ds_sales', table: 't000' }, version: '7', owner: 'nightly', assetId: 'SALES/T000', hashes: H1, bytes: expect.any(Number) });
     expect(glue.bodies('GetTables')).toEqual([
       { DatabaseName: 'ds_sales', MaxResults: 100 },
       { DatabaseName: 'ds_sales', MaxResults: 100, NextToken: '100' },
@@ -85,25 +85,68 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     expect(traffic.bytesReceived).toBeGreaterThan(250 * 500);
     expect(traffic.writes).toBe(0);
 
-    // A write after readState merges onto the table read then: no GetTable before it.
-    await t.write(request(t, { asset: makeAsset({ technicalName: 'T001', description: 'x' }), create: false, strategy: 'delta', facets: ['content'], hashes: H2 }));
-    expect(glue.bodies('UpdateTable')[0]).toMatchObject({ DatabaseName: 'ds_sales', VersionId: '7', SkipArchive: true });
-    expect(glue.count('GetTable')).toBe(0); // the new VersionId is learnt by verification, not read back per write
+    // A write after readState merges onto the table read then: no GetTable before it, and none after it either
+    // (without SkipArchive the version our conditional update produced is known: 7 + 1).
+    const archiving = target({ skipArchive: false });
+    await archiving.readState(['ds_sales']);
+    const written = await archiving.write(request(archiving, { asset: makeAsset({ technicalName: 'T001', description: 'x' }), create: false, strategy: 'delta', facets: ['content'], hashes: H2 }));
+    expect(glue.bodies('UpdateTable')[0]).toMatchObject({ DatabaseName: 'ds_sales', VersionId: '7', SkipArchive: false });
+    expect(written.version).toBe('8');
+    expect(glue.tables.get('ds_sales')?.get('t001')?.VersionId).toBe('8');
+    expect(glue.count('GetTable')).toBe(0);
   });
 
-  it('re-reads a few written tables with GetTable and many by listing their database', async () => {
+  it('reads a few tables with GetTable and most of a database with one paged listing, by estimated bytes', async () => {
     for (let i = 0; i < 250; i++) glue.put('ds_sales', ownedInput(`T${String(i).padStart(3, '0')}`), '7');
+    const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ database: 'ds_sales', table: `t${String(i).padStart(3, '0')}` }));
+    // The checkpoint knows 250 tables of about 2 KB there.
+    const hints = new Map([['ds_sales', { tables: 250, bytes: 250 * 2_000 }]]);
     const t = target();
-    await t.readState(['ds_sales']);
-    const listed = glue.count('GetTables');
-    const few = await t.readTables([{ database: 'ds_sales', table: 't001' }, { database: 'ds_sales', table: 'missing' }]);
-    expect(few.map((x) => x.ref.table)).toEqual(['t001']);
-    expect(glue.count('GetTable')).toBe(2);
-    expect(glue.count('GetTables')).toBe(listed);
-    const many = await t.readTables(Array.from({ length: 50 }, (_, i) => ({ database: 'ds_sales', table: `t${String(i).padStart(3, '0')}` })));
-    expect(many).toHaveLength(50);
-    expect(glue.count('GetTable')).toBe(2);
-    expect(glue.count('GetTables')).toBe(listed + 3);
+    const few = await t.readTables([...refs(1), { database: 'ds_sales', table: 'missing' }], hints);
+    expect(few.map((x) => [x.ref.table, x.version])).toEqual([['t000', '7']]);
+    expect(few[0]?.bytes).toBeGreaterThan(500);
+    expect([glue.count('GetTable'), glue.count('GetTables')]).toEqual([2, 0]);
+    // 100 of 250: 100 × (2 KB + ~1.2 KB of headers) is still less than 250 × 2 KB in 3 pages: single reads.
+    await t.readTables(refs(100), hints);
+    expect([glue.count('GetTable'), glue.count('GetTables')]).toEqual([102, 0]);
+    // 240 of 250: one listing, in pages of 100.
+    const most = await t.readTables(refs(240), hints);
+    expect(most).toHaveLength(240);
+    expect([glue.count('GetTable'), glue.count('GetTables')]).toEqual([102, 3]);
+    // Nothing known of a database (no hint: new, or empty): one listing answers for every table asked about.
+    const fresh = target();
+    await fresh.readTables(refs(2));
+    expect([glue.count('GetTable'), glue.count('GetTables')]).toEqual([102, 6]);
+  });
+
+  it('knows the version of a conditional update without reading it back; with SkipArchive it checks that once per run', async () => {
+    for (const name of ['A', 'B', 'C']) glue.put('ds_sales', ownedInput(name), '4');
+    const t = target({ skipArchive: true });
+    const refs = ['a', 'b', 'c'].map((table) => ({ database: 'ds_sales', table }));
+    await t.readTables(refs, new Map([['ds_sales', { tables: 1000 }]]));
+    expect(glue.count('GetTable')).toBe(3);
+    const update = (name: string) =>
+      t.write(request(t, { asset: makeAsset({ technicalName: name, description: 'new' }), create: false, strategy: 'delta', facets: ['content'], hashes: H2 }));
+    const versions = [(await update('A')).version, (await update('B')).version, (await update('C')).version];
+    expect(versions).toEqual(['5', '5', '5']);
+    expect(glue.count('GetTable')).toBe(3 + 1); // the one check that VersionId moves on under SkipArchive
+    expect(glue.bodies('UpdateTable').map((b) => [b['VersionId'], b['SkipArchive']])).toEqual([['4', true], ['4', true], ['4', true]]);
+  });
+
+  it('claims no version when a catalog does not move VersionId on under SkipArchive: verification reads back instead', async () => {
+    for (const name of ['A', 'B']) glue.put('ds_sales', ownedInput(name), '4');
+    glue.intercept = (call, fake) => {
+      if (call.operation !== 'UpdateTable') return undefined;
+      const input = call.body['TableInput'] as GlueTableInput;
+      fake.put('ds_sales', input, '4'); // written, VersionId left as it was
+      return [200, {}];
+    };
+    const t = target({ skipArchive: true });
+    const update = (name: string) =>
+      t.write(request(t, { asset: makeAsset({ technicalName: name, description: 'new' }), create: false, strategy: 'delta', facets: ['content'], hashes: H2 }));
+    expect((await update('A')).version).toBeUndefined();
+    expect((await update('B')).version).toBeUndefined();
+    expect(glue.count('GetTable')).toBe(2 + 1);
   });
 
   it('on ConcurrentModificationException re-reads the table once and re-applies onto what the other writer left', async () => {
@@ -123,9 +166,11 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     expect(updates.map((u) => u.VersionId)).toEqual(['3', '4']);
     expect(updates[1]?.TableInput.Parameters).toMatchObject({ 'lf.tag': 'pii', 'catalog_sync.hash.content': 'c2' });
     expect(updates[1]?.TableInput.Description).toBe('New');
-    expect(result.version).toBeUndefined();
+    // The retry was conditional on the version re-read (4): it produced 5, and the target says so.
+    expect(result.version).toBe('5');
     expect(glue.tables.get('ds_sales')?.get('orders')?.VersionId).toBe('5');
-    expect(glue.count('GetTable')).toBe(1); // the re-read
+    expect(glue.tables.get('ds_sales')?.get('orders')?.Parameters?.['lf.tag']).toBe('pii');
+    expect(glue.count('GetTable')).toBe(2); // the re-read, and the run's one check that VersionId moves on
   });
 
   it('reports a conflict when the table moves on again after the re-read', async () => {
@@ -159,7 +204,11 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     expect(glue.tables.get('ds_sales')?.has('orders')).toBe(true);
     const traffic = t.traffic();
     const body = JSON.stringify(glue.bodies('CreateTable')[0]);
-    expect(traffic.byOperation['CreateTable']).toEqual({ requests: 5, bytesSent: 5 * utf8(body), bytesReceived: expect.any(Number) });
+    // Every attempt counted in full: its body, and its request line and signed headers (under 2 KB).
+    const create = traffic.byOperation['CreateTable'];
+    expect(create?.requests).toBe(5);
+    expect(create?.bytesSent).toBeGreaterThan(5 * (utf8(body) + 500));
+    expect(create?.bytesSent).toBeLessThan(5 * (utf8(body) + 2_000));
     expect(traffic.writes).toBe(5);
   });
 
@@ -170,9 +219,12 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     glue.intercept = (call) => (call.operation === 'CreateTable' ? glueError('ThrottlingException', 'Rate exceeded') : undefined);
     await expect(t.write(request(t))).rejects.toThrow('CreateTable ds_sales.orders failed after 3 attempts: ThrottlingException: Rate exceeded');
     expect(glue.count('CreateTable')).toBe(3);
-    // Error answers are counted too: each attempt's response body, as received.
+    // Error answers are counted too: each attempt's response, status line, headers and body, as received.
     const errorBody = JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' });
-    expect(t.traffic().byOperation['CreateTable']).toMatchObject({ requests: 3, bytesReceived: 3 * utf8(errorBody) });
+    const received = t.traffic().byOperation['CreateTable']?.bytesReceived ?? 0;
+    expect(t.traffic().byOperation['CreateTable']?.requests).toBe(3);
+    expect(received).toBeGreaterThan(3 * (utf8(errorBody) + 'HTTP/1.1 400 \r\n\r\n'.length));
+    expect(received).toBeLessThan(3 * (utf8(errorBody) + 500));
   });
 
   it('when retries run out, that asset fails with a clear entry, the run goes on and ends partial (exit 3)', async () => {
@@ -196,7 +248,8 @@ describe('GlueTarget on the Glue JSON protocol', () => {
       { assetId: 'SALES/SalesOrders', error: 'CreateTable ds_sales.salesorders failed after 2 attempts: ThrottlingException: Rate exceeded' },
     ]);
     expect(glue.tables.get('ds_sales')?.size).toBe(18);
-    expect(summary.verified).toEqual({ checked: 18, matched: 18 });
+    // 18 creates, whose version Glue does not tell: all read back (one listing of the database).
+    expect(summary.verified).toEqual({ checked: 18, matched: 18, readBack: 18 });
     expect(checkpoints.get('SALES/SalesOrders')).toBeUndefined();
     expect(summary.traffic.target.byOperation['CreateTable']?.requests).toBe(18 + 2);
   });
@@ -321,7 +374,7 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     const update = glue.bodies('UpdateTable')[0] as { VersionId: string; TableInput: GlueTableInput };
     expect(update.VersionId).toBe('2');
     expect(update.TableInput).toEqual({ ...input, Parameters: { ...input.Parameters, 'catalog_sync.deprecated_at': '2025-06-01T00:00:00.000Z' } });
-    expect(result.version).toBeUndefined();
+    expect(result.version).toBe('3');
     expect(glue.tables.get('ds_sales')?.get('orders')?.VersionId).toBe('3');
   });
 });
