@@ -109,6 +109,9 @@ export class FakeTenant {
     return this;
   }
 
+  /** When this many requests have been served, every token issued so far stops working (a token expiring mid-run). */
+  revokeAtRequest: number | undefined;
+
   /** Every token issued so far stops working (the server answers 401 until a new one is fetched). */
   revokeTokens(): void {
     this.validTokens.clear();
@@ -138,6 +141,7 @@ export class FakeTenant {
 
   private record(method: string, uri: string, reply: Reply, conditional: boolean): Reply {
     this.requests.push({ method, path: decodeURIComponent(uri), status: reply[0], conditional });
+    if (this.requests.length === this.revokeAtRequest) this.revokeTokens();
     return reply;
   }
 
