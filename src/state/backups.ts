@@ -126,6 +126,21 @@ export async function pruneBackups(
   options: { knownValid?: string } = {},
 ): Promise<string[]> {
   await removeStaleTempFiles(paths.backupDir, `${paths.baseName}.json`);
+  const deleted: string[] = [];
+  for (const backup of await backupsToPrune(paths, retention, now, options)) {
+    await fs.rm(backup.path, { force: true });
+    deleted.push(backup.path);
+  }
+  return deleted;
+}
+
+/** The backups retention would delete now (pruneBackups, and `checkpoints prune --dry-run`), oldest last. */
+export async function backupsToPrune(
+  paths: CheckpointPaths,
+  retention: BackupRetention,
+  now: Date,
+  options: { knownValid?: string } = {},
+): Promise<BackupFile[]> {
   const backups = await scanBackups(paths);
   const cutoff = retention.maxAgeDays > 0 ? now.getTime() - retention.maxAgeDays * DAY_MS : -Infinity;
   const keep = Math.max(1, retention.keep);
@@ -139,13 +154,7 @@ export async function pruneBackups(
       break;
     }
   }
-  const deleted: string[] = [];
-  for (const backup of doomed) {
-    if (backup.path === newestValid) continue;
-    await fs.rm(backup.path, { force: true });
-    deleted.push(backup.path);
-  }
-  return deleted;
+  return doomed.filter((backup) => backup.path !== newestValid);
 }
 
 async function isValidBackup(paths: CheckpointPaths, file: string): Promise<boolean> {

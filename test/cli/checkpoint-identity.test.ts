@@ -45,6 +45,19 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The folder's files, except the run history: a refused run is recorded there (status failed, with the reason). */
+async function filesBesidesHistory(): Promise<Record<string, unknown>> {
+  const files = await snapshotFolder(dir, { folderTimes: false });
+  delete files['history.jsonl'];
+  delete files['checkpoints/change-log.jsonl'];
+  return files;
+}
+
+async function refusedRunsInHistory(): Promise<string[]> {
+  const text = await readFile(path.join(dir, 'history.jsonl'), 'utf8').catch(() => '');
+  return text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((r) => r.status === 'failed').map((r) => r.error.code);
+}
+
 describe('a checkpoint serves one job and one target', () => {
   it('a second config sharing the checkpoint folder against another target is refused and writes nothing', async () => {
     const dev = await writeConfig('dev', { path: 'target-dev' });
@@ -52,7 +65,7 @@ describe('a checkpoint serves one job and one target', () => {
     expect((await runCli(['sync', '--config', dev])).code).toBe(0);
     expect(await tablesIn(path.join(dir, 'target-dev'))).toHaveLength(6);
     // A refused sync still took and released its lock (so folder times move); every file stays as it was.
-    const before = await snapshotFolder(dir, { folderTimes: false });
+    const before = await filesBesidesHistory();
 
     for (const args of [['sync'], ['plan'], ['sync', '--dry-run'], ['checkpoints', 'list']]) {
       const { code, stderr } = await runCli([...args, '--config', prod]);
@@ -61,12 +74,14 @@ describe('a checkpoint serves one job and one target', () => {
       expect(stderr).toContain(`checkpoint file ${file} belongs to job "catalog-sync" with file target (databasePrefix=ds_, path=${path.join(dir, 'target-dev')})`);
       expect(stderr).toContain(`this config is job "catalog-sync" with file target (databasePrefix=ds_, path=${path.join(dir, 'target-prod')})`);
       expect(stderr).toContain('give each config its own `job.name` (the file name carries it) or its own `checkpoints.dir`');
-      // Nothing anywhere: no checkpoint, backup or lock file, no history line, no table in either target.
-      expect(await snapshotFolder(dir, { folderTimes: false })).toEqual(before);
+      // Nothing anywhere: no checkpoint, backup or lock file, no table in either target; only the history records
+      // the refused run.
+      expect(await filesBesidesHistory()).toEqual(before);
     }
     const json = await runCli(['sync', '--json', '--config', prod]);
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'failed', error: { code: 'CHECKPOINT_IDENTITY_MISMATCH' }, exitCode: 1 });
-    expect(await snapshotFolder(dir, { folderTimes: false })).toEqual(before);
+    expect(await filesBesidesHistory()).toEqual(before);
+    expect(await refusedRunsInHistory()).toEqual(Array(4).fill('CHECKPOINT_IDENTITY_MISMATCH'));
     const validate = await runCli(['checkpoints', 'validate', '--config', prod]);
     expect(validate.code).toBe(1);
     expect(validate.stdout).toMatch(/: valid, 6 entries\n {2}- checkpoint file .* belongs to job "catalog-sync" with file target/);
@@ -85,14 +100,15 @@ describe('a checkpoint serves one job and one target', () => {
   it('a changed databasePrefix is another target: refused, nothing written', async () => {
     const config = await writeConfig('config', { path: 'target' });
     expect((await runCli(['sync', '--config', config])).code).toBe(0);
-    const before = await snapshotFolder(dir, { folderTimes: false });
+    const before = await filesBesidesHistory();
     await writeConfig('config', { path: 'target', databasePrefix: 'dw_' });
-    const after = await snapshotFolder(dir, { folderTimes: false }); // only the config file changed
+    const after = await filesBesidesHistory(); // only the config file changed
     const { code, stderr } = await runCli(['sync', '--config', config]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/belongs to job "catalog-sync" with file target \(databasePrefix=ds_, .*this config is job "catalog-sync" with file target \(databasePrefix=dw_,/);
-    expect(await snapshotFolder(dir, { folderTimes: false })).toEqual(after);
+    expect(await filesBesidesHistory()).toEqual(after);
     expect(Object.keys(after)).toEqual(Object.keys(before));
+    expect(await refusedRunsInHistory()).toEqual(['CHECKPOINT_IDENTITY_MISMATCH']);
     expect((await tablesIn(path.join(dir, 'target'))).every((t) => t.startsWith('ds_'))).toBe(true);
   });
 

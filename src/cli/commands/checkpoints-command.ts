@@ -5,6 +5,7 @@ import type { CheckpointInspection } from '../../state/inspect-checkpoint.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import { configOption } from '../config-option.ts';
+import { registerCheckpointRepairCommands } from './checkpoints-repair-command.ts';
 import { plural } from '../../catalog/plural.ts';
 
 interface Flags {
@@ -89,7 +90,8 @@ async function printInspection(report: CheckpointInspection, owner: CheckpointOw
 }
 
 export function registerCheckpointCommands(program: Command, setExit: (code: ExitCodeValue) => void): void {
-  const group = program.command('checkpoints').description('inspect the checkpoint of the configured job');
+  const group = program.command('checkpoints').description('inspect and repair the checkpoint of the configured job');
+  registerCheckpointRepairCommands(group, setExit);
 
   group
     .command('list')
