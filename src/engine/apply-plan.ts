@@ -19,13 +19,19 @@ export interface ApplyDeps {
   now: () => Date;
   logger: EngineLogger;
   signal?: AbortSignal;
+  /** Bytes of each asset's definition as the source delivered it this run, by asset id, where the source says. */
+  sourceBytes?: ReadonlyMap<string, number>;
   /** Called once per finished action, for progress display. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface ApplyResult {
-  /** Tables written or recorded in this run, with the hashes they should now carry. */
-  confirmed: { change: AssetChange; ref: TableRef }[];
+  /**
+   * Tables written or recorded in this run, with the hashes they should now carry, and the version the target
+   * confirmed for them where it did (a conditional update, the file target's own write, a record made on a table
+   * read in this run); those without one are read back by verification.
+   */
+  confirmed: Confirmed[];
   failed: AssetFailure[];
   warnings: AssetWarning[];
   /** Whether an abort signal stopped the run before every action was applied. */
@@ -36,6 +42,12 @@ export interface ApplyResult {
   outcomes: Map<string, { outcome: 'done' | 'failed'; error?: string }>;
 }
 
+export interface Confirmed {
+  change: AssetChange;
+  ref: TableRef;
+  version?: string;
+}
+
 export function emptyApplyResult(): ApplyResult {
   return { confirmed: [], failed: [], warnings: [], interrupted: false, fullWriteBytes: new Map(), outcomes: new Map() };
 }
@@ -43,7 +55,10 @@ export function emptyApplyResult(): ApplyResult {
 /**
  * Applies a plan. A checkpoint entry changes only after the target confirmed the write, so an
  * interrupted run leaves the checkpoint describing exactly what is in the target, and the next run
- * resumes from there. Failures are per asset: one table's error never stops the others.
+ * resumes from there. The entry carries the version the write produced where the target knows it; where it does
+ * not (a Glue create), the entry goes in without one and verification records it — and should the run end before
+ * that, the next run reads that table and records it then (tablesToRead), so a version is never lost to a crash.
+ * Failures are per asset: one table's error never stops the others.
  */
 export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDeps): Promise<ApplyResult> {
   const result = emptyApplyResult();
@@ -100,16 +115,28 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       for (const message of written.warnings) result.warnings.push({ assetId: change.assetId, message });
       const fullWriteBytes = written.fullWriteBytes ?? deps.target.fullWriteBytes(asset, action.ref, change.hashes);
       result.fullWriteBytes.set(change.assetId, fullWriteBytes);
-      await deps.checkpoints.put(entryAfterWrite(change, action.ref, written.version, deps, fullWriteBytes));
-      result.confirmed.push({ change, ref: action.ref });
+      await deps.checkpoints.put(
+        entryAfterWrite(change, action.ref, deps, { version: written.version, fullWriteBytes, tableBytes: written.storedBytes }),
+      );
+      result.confirmed.push({ change, ref: action.ref, ...(written.version !== undefined ? { version: written.version } : {}) });
       return true;
     }
     case 'record': {
       if (!deps.guard.permits(action)) return false;
-      const fullWriteBytes = change.asset ? deps.target.fullWriteBytes(change.asset, action.ref, change.hashes) : undefined;
-      if (fullWriteBytes !== undefined) result.fullWriteBytes.set(change.assetId, fullWriteBytes);
-      await deps.checkpoints.put(entryAfterWrite(change, action.ref, action.version, deps, fullWriteBytes));
-      result.confirmed.push({ change, ref: action.ref });
+      const previous = change.previous;
+      if (change.type === 'UNCHANGED' && previous) {
+        // Nothing was written: the entry only learns the version (and size) its table carries.
+        await deps.checkpoints.put({
+          ...previous,
+          target: { ...previous.target, ...(action.version !== undefined ? { version: action.version } : {}) },
+          ...(action.tableBytes !== undefined ? { tableBytes: action.tableBytes } : {}),
+        });
+      } else {
+        const fullWriteBytes = change.asset ? deps.target.fullWriteBytes(change.asset, action.ref, change.hashes) : undefined;
+        if (fullWriteBytes !== undefined) result.fullWriteBytes.set(change.assetId, fullWriteBytes);
+        await deps.checkpoints.put(entryAfterWrite(change, action.ref, deps, { version: action.version, fullWriteBytes, tableBytes: action.tableBytes }));
+      }
+      result.confirmed.push({ change, ref: action.ref, ...(action.version !== undefined ? { version: action.version } : {}) });
       return true;
     }
     case 'skip': {
@@ -133,10 +160,13 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       const at = deps.now().toISOString();
       const written = await deps.target.deprecate(action.ref, at);
       const previous = change.previous as CheckpointEntry;
+      // The version before ours is stale now: without the new one, the entry says it does not know.
+      const { version: _stale, ...target } = previous.target;
       await deps.checkpoints.put({
         ...previous,
         deprecatedAt: at,
-        target: { ...previous.target, ...(written.version !== undefined ? { version: written.version } : {}) },
+        target: { ...target, ...(written.version !== undefined ? { version: written.version } : {}) },
+        ...(written.storedBytes !== undefined ? { tableBytes: written.storedBytes } : {}),
       });
       return true;
     }
@@ -181,13 +211,14 @@ async function applyDeletions(actions: PlannedAction[], deps: ApplyDeps, result:
   }
 }
 
-function entryAfterWrite(
-  change: AssetChange,
-  ref: TableRef,
-  version: string | undefined,
-  deps: ApplyDeps,
-  fullWriteBytes: number | undefined,
-): CheckpointEntry {
+interface WriteFigures {
+  version: string | undefined;
+  fullWriteBytes: number | undefined;
+  tableBytes: number | undefined;
+}
+
+function entryAfterWrite(change: AssetChange, ref: TableRef, deps: ApplyDeps, figures: WriteFigures): CheckpointEntry {
+  const { version, fullWriteBytes, tableBytes } = figures;
   const previous = change.previous;
   const entry: CheckpointEntry = {
     // Keep fields a newer version of this tool may have written.
@@ -205,6 +236,9 @@ function entryAfterWrite(
   if (change.validator !== undefined) entry.validator = change.validator;
   else delete entry.validator;
   if (fullWriteBytes !== undefined) entry.fullWriteBytes = fullWriteBytes;
+  if (tableBytes !== undefined) entry.tableBytes = tableBytes;
+  const sourceBytes = deps.sourceBytes?.get(change.assetId);
+  if (sourceBytes !== undefined) entry.sourceBytes = sourceBytes;
   if (change.definitionFormat !== undefined) entry.definitionFormat = change.definitionFormat;
   if (change.fingerprint !== undefined) entry.fingerprint = change.fingerprint;
   return entry;

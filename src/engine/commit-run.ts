@@ -1,25 +1,37 @@
 import type { CheckpointStore } from '../catalog/checkpoint.ts';
 import type { Target } from '../catalog/target.ts';
 import type { ApplyResult } from './apply-plan.ts';
+import { databaseHints } from './tables-to-read.ts';
 import type { Verification } from './verify-written.ts';
 import { verifyWritten } from './verify-written.ts';
 
-export const NOTHING_VERIFIED: Verification = { checked: 0, matched: 0, mismatches: [], versions: new Map() };
+export const NOTHING_VERIFIED: Verification = {
+  checked: 0,
+  matched: 0,
+  readBack: 0,
+  mismatches: [],
+  versions: new Map(),
+  tableBytes: new Map(),
+};
 
 /**
- * After apply: make the confirmed entries durable, re-read what was written, and record the versions the target
- * gave our writes. Targets that do not answer a write with the new version (Glue) are learnt here: the checkpoint
- * must hold the version our write produced, or the next run could not tell our change from someone else's (drift).
+ * After apply: make the confirmed entries durable, verify what was written (reading back only the tables whose
+ * write did not come back with a version), and record the versions learnt that way. The checkpoint must hold the
+ * version our write produced, or the next run could not tell our change from someone else's (drift). An entry
+ * made durable before its version was learnt is repaired by the next run, which reads that table (tablesToRead).
  */
 export async function commitRun(applied: ApplyResult, target: Target, checkpoints: CheckpointStore, job: string): Promise<Verification> {
   await checkpoints.flush();
   if (applied.interrupted) return NOTHING_VERIFIED;
-  const verification = await verifyWritten(target, job, applied.confirmed);
+  const databases = new Set(applied.confirmed.filter((c) => c.version === undefined).map((c) => c.ref.database));
+  const hints = databases.size === 0 ? undefined : databaseHints(checkpoints.all().filter((e) => databases.has(e.target.database)));
+  const verification = await verifyWritten(target, job, applied.confirmed, hints);
   let changed = false;
   for (const [assetId, version] of verification.versions) {
     const entry = checkpoints.get(assetId);
     if (!entry || entry.target.version === version) continue;
-    await checkpoints.put({ ...entry, target: { ...entry.target, version } });
+    const tableBytes = verification.tableBytes.get(assetId);
+    await checkpoints.put({ ...entry, target: { ...entry.target, version }, ...(tableBytes !== undefined ? { tableBytes } : {}) });
     changed = true;
   }
   if (changed) await checkpoints.flush();

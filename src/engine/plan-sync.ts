@@ -14,8 +14,16 @@ export interface PlanContext {
   deletionPolicy: DeletionPolicy;
   conflictPolicy: ConflictPolicy;
   resolve: (asset: Asset) => TableRef;
-  /** The target's current tables in the databases in scope, by `database.table`. */
+  /** The target's tables as this run read them, by `database.table`. */
   targetTables: ReadonlyMap<string, TargetTable>;
+  /**
+   * Whether this run looked at a table (found or not). An incremental run reads only what tablesToRead names (the
+   * tables it writes or deletes, and those whose entry lacks a version); a refresh reads every table in scope.
+   * Absent: every table in scope was read.
+   */
+  wasRead?: (ref: TableRef) => boolean;
+  /** Tables this job owns in scope (its checkpoint entries there); counted from targetTables when absent. */
+  ownedTables?: number;
 }
 
 const STRATEGY_BY_TYPE: Partial<Record<AssetChange['type'], WriteStrategy>> = {
@@ -28,11 +36,13 @@ const STRATEGY_BY_TYPE: Partial<Record<AssetChange['type'], WriteStrategy>> = {
 /**
  * Turns a change set into a plan. Pure: it reads the target state it is given and decides everything
  * (strategy, ownership, drift, collisions, deletions) so that `plan` and `--dry-run` show exactly what
- * `sync` would do.
+ * `sync` would do. Tables it was not given (an incremental run reads only what it writes or deletes) are decided
+ * on the checkpoint alone: an unchanged asset is skipped, and drift, tables gone missing or taken over behind our
+ * back are found by the whole-catalog refresh.
  */
 export function planSync(changeSet: ChangeSet, ctx: PlanContext): SyncPlan {
   const refs = new Map<string, TableRef>();
-  for (const change of changeSet.changes) refs.set(change.assetId, refFor(change, ctx));
+  for (const change of changeSet.changes) refs.set(change.assetId, plannedRef(change, ctx.resolve));
   const collided = findCollidingAssets(changeSet.changes, refs);
 
   const actions: PlannedAction[] = [];
@@ -50,13 +60,17 @@ export function planSync(changeSet: ChangeSet, ctx: PlanContext): SyncPlan {
     );
   }
 
-  let ownedTables = 0;
-  for (const table of ctx.targetTables.values()) if (table.owner === ctx.job) ownedTables += 1;
+  let ownedTables = ctx.ownedTables;
+  if (ownedTables === undefined) {
+    ownedTables = 0;
+    for (const table of ctx.targetTables.values()) if (table.owner === ctx.job) ownedTables += 1;
+  }
   return { mode: ctx.mode, actions, drift, ownedTables };
 }
 
-function refFor(change: AssetChange, ctx: PlanContext): TableRef {
-  if (change.asset) return ctx.resolve(change.asset);
+/** The table a change is about: where its asset lands now, or (deleted, not modified) where it was written. */
+export function plannedRef(change: AssetChange, resolve: (asset: Asset) => TableRef): TableRef {
+  if (change.asset) return resolve(change.asset);
   const target = change.previous?.target;
   if (!target) throw new Error(`asset ${change.assetId} has neither a definition nor a checkpoint target`);
   return { database: target.database, table: target.table };
@@ -88,10 +102,17 @@ function planPresent(
   ctx: PlanContext,
   drift: DriftReport[],
 ): PlannedAction {
+  // Not read in this run: only an unchanged asset's table, which there is nothing to decide about without a refresh.
+  if (ctx.wasRead && !ctx.wasRead(ref)) return { kind: 'skip', change, ref };
+
   if (table && table.owner !== ctx.job) {
-    if (change.type === 'UNCHANGED' && ctx.mode === 'incremental') return { kind: 'skip', change, ref };
     const owner = table.owner ? `job "${table.owner}"` : 'no catalog-sync job';
-    return { kind: 'blocked', change, ref, reason: `table ${refKey(ref)} exists and is owned by ${owner}; not touched` };
+    // An unchanged asset's table was ours at our last write: someone replaced it or removed our marker.
+    const reason =
+      change.type === 'UNCHANGED' && change.previous
+        ? `table ${refKey(ref)} was taken over: it is now owned by ${owner}; not touched`
+        : `table ${refKey(ref)} exists and is owned by ${owner}; not touched`;
+    return { kind: 'blocked', change, ref, reason };
   }
 
   if (!table) {
@@ -102,17 +123,24 @@ function planPresent(
     return write(change, ref, 'full', true, false, reason);
   }
 
-  // The target already holds what we would write: a rerun after a crash, or a rebuilt checkpoint.
-  if (change.type !== 'UNCHANGED' && ctx.mode === 'incremental' && table.assetId === change.assetId && sameHashes(table.hashes, change.hashes)) {
-    return { kind: 'record', change, ref, version: table.version };
+  const holds = table.assetId === change.assetId && sameHashes(table.hashes, change.hashes);
+  const expected = change.previous?.target.version;
+  if (ctx.mode === 'incremental' && holds) {
+    // The target already holds what we would write: a rerun after a crash, or a rebuilt checkpoint.
+    if (change.type !== 'UNCHANGED') return record(change, ref, table);
+    // Our last write is there, but its entry never learnt the version (a create whose verification did not run).
+    if (expected === undefined && table.version !== undefined) return record(change, ref, table);
   }
 
-  const expected = change.previous?.target.version;
-  const drifted = expected !== undefined && table.version !== undefined && expected !== table.version;
+  // Drift: the version moved on since our last write. Without a version to compare, the hashes tell.
+  const drifted =
+    expected !== undefined && table.version !== undefined
+      ? expected !== table.version
+      : change.type === 'UNCHANGED' && change.previous !== undefined && !holds;
   if (drifted) {
-    drift.push({ assetId: change.assetId, ref, expectedVersion: expected, actualVersion: table.version as string });
+    drift.push({ assetId: change.assetId, ref, expectedVersion: expected ?? 'unknown', actualVersion: table.version ?? 'unknown' });
     if (ctx.conflictPolicy === 'target-wins') {
-      return { kind: 'conflict', change, ref, reason: `table changed in the target (version ${expected} → ${table.version}); target wins` };
+      return { kind: 'conflict', change, ref, reason: `table changed in the target (version ${expected ?? 'unknown'} → ${table.version ?? 'unknown'}); target wins` };
     }
   }
 
@@ -123,6 +151,10 @@ function planPresent(
   }
   if (drifted && change.asset) return write(change, ref, 'full', false, true, 'table changed in the target; source wins');
   return { kind: 'skip', change, ref };
+}
+
+function record(change: AssetChange, ref: TableRef, table: TargetTable): PlannedAction {
+  return { kind: 'record', change, ref, version: table.version, ...(table.bytes !== undefined ? { tableBytes: table.bytes } : {}) };
 }
 
 function write(

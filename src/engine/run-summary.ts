@@ -2,6 +2,7 @@ import type { Facet } from '../catalog/hashes.ts';
 import type { AssetFailure, AssetWarning } from '../catalog/source.ts';
 import type { FieldChange } from '../catalog/target.ts';
 import type { ChangeType } from '../change/classify.ts';
+import type { RefreshFindings } from './refresh-report.ts';
 import type { StrategyCounts } from './sync-plan.ts';
 
 export interface TrafficFigures {
@@ -82,20 +83,43 @@ export interface RunSummary {
   failed: AssetFailure[];
   warnings: AssetWarning[];
   drift: { assetId: string; table: string; expectedVersion: string; actualVersion: string }[];
-  verified: { checked: number; matched: number };
+  /**
+   * checked: tables written or recorded; matched: those confirmed by the target (a write that came back with its
+   * version) or found as written when read back; readBack: how many of them were read back to find out (absent in
+   * history records of older versions, and in a summary of a run that failed before it wrote anything).
+   */
+  verified: { checked: number; matched: number; readBack?: number };
+  /** `sync --refresh` (or a scheduled refresh): what comparing every table in scope with the checkpoint found. */
+  refresh?: RefreshFindings;
   guard?: GuardOutcome;
   error?: { code: string; message: string };
+  /**
+   * Requests and bytes both ways, per operation, as each connector counted them (Glue: whole HTTP messages,
+   * headers included, every retry; the file target and the export-file source: bodies and file bytes).
+   */
   traffic: {
     source: TrafficFigures & { byOperation: Record<string, TrafficFigures> };
-    target: TrafficFigures & { writes: number; byOperation: Record<string, TrafficFigures> };
+    target: TrafficFigures & {
+      writes: number;
+      byOperation: Record<string, TrafficFigures>;
+      /** The whole-catalog refresh's listing, when the run made one: included in the figures above. */
+      refresh?: TrafficFigures;
+    };
   };
+  /**
+   * This run's bytes, both directions, source and target: what savingsPercent weighs against fullSyncBytes. Absent
+   * in history records of older versions, whose savings counted the target's bytes sent only.
+   */
+  totalBytes?: number;
+  /** Bytes, both directions, a `--full` run on the same catalog would move, estimated (engine/full-run-bytes.ts). */
   fullSyncBytes: number;
+  /** Percent of fullSyncBytes this run did not move; negative when it moved more; 0 with nothing to compare. */
   savingsPercent: number;
 }
 
-/** Percent of the full-sync bytes this run did not send; 0 when there was nothing to compare with. */
-export function savingsPercent(fullSyncBytes: number, bytesSent: number): number {
+/** Percent of the full-run bytes this run did not move; 0 when there was nothing to compare with. */
+export function savingsPercent(fullSyncBytes: number, totalBytes: number): number {
   if (fullSyncBytes <= 0) return 0;
-  const saved = (1 - bytesSent / fullSyncBytes) * 100;
+  const saved = (1 - totalBytes / fullSyncBytes) * 100;
   return Math.round(saved * 10) / 10;
 }

@@ -1,10 +1,10 @@
-import type { CheckpointStore } from '../catalog/checkpoint.ts';
+import type { CheckpointEntry, CheckpointStore } from '../catalog/checkpoint.ts';
 import { spaceOf } from '../catalog/asset-id.ts';
 import { messageOf } from '../catalog/message-of.ts';
 import { plural } from '../catalog/plural.ts';
 import { refKey } from '../catalog/ref-key.ts';
 import type { Source } from '../catalog/source.ts';
-import type { Target, TargetTable } from '../catalog/target.ts';
+import type { TableRef, Target, TargetTable } from '../catalog/target.ts';
 import type { ChangeOptions } from '../change/change-options.ts';
 import type { ChangeSet } from '../change/change-set.ts';
 import { detectChanges } from '../change/detect-changes.ts';
@@ -18,11 +18,14 @@ import { assertFoundSomething, extractSpaces } from './extract-spaces.ts';
 import type { ConflictPolicy, DeletionPolicy } from './plan-sync.ts';
 import { planSync } from './plan-sync.ts';
 import { previewWrites } from './preview-writes.ts';
+import type { RefreshFindings } from './refresh-report.ts';
+import { refreshFindings, trafficBetween } from './refresh-report.ts';
 import { runActions } from './run-actions.ts';
-import type { GuardOutcome, RunSummary } from './run-summary.ts';
+import type { GuardOutcome, RunSummary, TrafficFigures } from './run-summary.ts';
 import { SafetyGuard } from './safety-guard.ts';
 import { summariseRun } from './summarise-run.ts';
 import type { SyncPlan } from './sync-plan.ts';
+import { databaseHints, tablesToRead } from './tables-to-read.ts';
 
 export interface SyncOptions {
   job: string;
@@ -37,6 +40,12 @@ export interface SyncOptions {
   change: ChangeOptions;
   deletion: { policy: DeletionPolicy; maxCount: number; maxPercent: number };
   conflictPolicy: ConflictPolicy;
+  /**
+   * The whole-catalog refresh: read every table in the databases in scope and compare each with the checkpoint —
+   * changed behind our back (drift), gone (recreated), taken over (blocked), ours but unknown (reported). Without
+   * it a run reads only the tables it writes or deletes. The CLI decides when (`--refresh`, `sync.refresh`).
+   */
+  refresh?: boolean;
 }
 
 export type SyncPhase = 'extract' | 'plan' | 'apply' | 'verify';
@@ -92,7 +101,8 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   const changeSet = detect(extracted, entriesInScope, checkpoints, options);
 
   deps.onPhase?.('plan');
-  const plan = await planRun(changeSet, extracted.spaces, options, target);
+  const planned = await planRun(changeSet, extracted.spaces, entriesInScope, options, target);
+  const { plan } = planned;
   const guard = new SafetyGuard({
     dryRun,
     force: options.force,
@@ -121,6 +131,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
       concurrency: options.concurrency,
       now,
       logger,
+      sourceBytes: sourceBytesOf(extracted),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     });
@@ -143,6 +154,8 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     applied,
     actions,
     verification,
+    readBytes: planned.readBytes,
+    ...(planned.refresh ? { refresh: planned.refresh } : {}),
     ...(guardOutcome ? { guard: guardOutcome } : {}),
     guardStopped: stop !== undefined && !dryRun,
   });
@@ -161,17 +174,74 @@ function detect(extracted: Extracted, entriesInScope: ChangeSetEntries, checkpoi
 
 type ChangeSetEntries = Parameters<typeof detectChanges>[0]['checkpointEntries'];
 
-async function planRun(changeSet: ChangeSet, spaces: readonly string[], options: SyncOptions, target: Target): Promise<SyncPlan> {
-  const databases = [...new Set(spaces.map((s) => target.databaseFor(s)))];
-  const targetTables = new Map<string, TargetTable>((await target.readState(databases)).map((t) => [refKey(t.ref), t]));
-  return planSync(changeSet, {
+interface PlannedRun {
+  plan: SyncPlan;
+  /** Size of each table read while planning, by `database.table`. */
+  readBytes: Map<string, number>;
+  refresh?: { findings: RefreshFindings; traffic: TrafficFigures };
+}
+
+/**
+ * Reads what the plan needs from the target, and plans. An incremental run reads exactly the tables of its
+ * writes, deprecations and deletions (tablesToRead), the cheapest way the target knows, told how large each
+ * database is by the checkpoint; an unchanged run reads nothing. A refresh reads every database in scope in full
+ * and compares every table with the checkpoint; its cost is measured on the target's counters and reported apart.
+ */
+async function planRun(
+  changeSet: ChangeSet,
+  spaces: readonly string[],
+  entriesInScope: readonly CheckpointEntry[],
+  options: SyncOptions,
+  target: Target,
+): Promise<PlannedRun> {
+  const context = {
     job: options.job,
     mode: options.mode,
     deletionPolicy: options.deletion.policy,
     conflictPolicy: options.conflictPolicy,
-    resolve: (asset) => target.resolve(asset),
-    targetTables,
-  });
+    resolve: (asset: Parameters<Target['resolve']>[0]) => target.resolve(asset),
+    // The max-delete base: what the checkpoint says we own in scope, not a listing an incremental run never makes.
+    ownedTables: entriesInScope.length,
+  };
+  if (options.refresh) {
+    const before = target.traffic();
+    const tables = await target.readState([...new Set(spaces.map((s) => target.databaseFor(s)))]);
+    const traffic = trafficBetween(before, target.traffic());
+    const plan = planSync(changeSet, { ...context, targetTables: byRef(tables) });
+    return { plan, readBytes: sizes(tables), refresh: { findings: refreshFindings(plan, tables, entriesInScope, options.job), traffic } };
+  }
+  const refs = tablesToRead(changeSet, { mode: options.mode, resolve: context.resolve, versioned: target.versioned === true });
+  const wanted = new Set(refs.map(refKey));
+  const tables = await readTables(target, refs, entriesInScope);
+  const plan = planSync(changeSet, { ...context, targetTables: byRef(tables), wasRead: (ref) => wanted.has(refKey(ref)) });
+  return { plan, readBytes: sizes(tables) };
+}
+
+async function readTables(target: Target, refs: TableRef[], entriesInScope: readonly CheckpointEntry[]): Promise<TargetTable[]> {
+  if (refs.length === 0) return [];
+  if (target.readTables) return target.readTables(refs, databaseHints(entriesInScope));
+  const wanted = new Set(refs.map(refKey));
+  const listed = await target.readState([...new Set(refs.map((ref) => ref.database))]);
+  return listed.filter((table) => wanted.has(refKey(table.ref)));
+}
+
+function byRef(tables: readonly TargetTable[]): Map<string, TargetTable> {
+  return new Map(tables.map((t) => [refKey(t.ref), t]));
+}
+
+function sizes(tables: readonly TargetTable[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const t of tables) if (t.bytes !== undefined) out.set(refKey(t.ref), t.bytes);
+  return out;
+}
+
+/** Definition sizes the source reported this run, by asset id: recorded with the entries (CheckpointEntry.sourceBytes). */
+function sourceBytesOf(extracted: Extracted): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const extract of extracted.extracts) {
+    for (const item of extract.items) if (item.state === 'extracted' && item.bytes !== undefined) out.set(item.asset.id, item.bytes);
+  }
+  return out;
 }
 
 /**

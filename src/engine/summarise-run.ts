@@ -5,8 +5,11 @@ import type { Target } from '../catalog/target.ts';
 import type { ChangeSet } from '../change/change-set.ts';
 import { countChanges } from '../change/change-set.ts';
 import type { ApplyResult } from './apply-plan.ts';
+import { fullRunBytes } from './full-run-bytes.ts';
+import type { RefreshFindings } from './refresh-report.ts';
+import { untrackedWarnings } from './refresh-report.ts';
 import { countApplied } from './run-actions.ts';
-import type { GuardOutcome, RunAction, RunStatus, RunSummary } from './run-summary.ts';
+import type { GuardOutcome, RunAction, RunStatus, RunSummary, TrafficFigures } from './run-summary.ts';
 import { savingsPercent } from './run-summary.ts';
 import type { SyncPlan } from './sync-plan.ts';
 import { countStrategies } from './sync-plan.ts';
@@ -26,6 +29,10 @@ export interface SummaryInput {
   applied: ApplyResult;
   actions: RunAction[];
   verification: Verification;
+  /** Size of each table read in this run, by `database.table`. */
+  readBytes: ReadonlyMap<string, number>;
+  /** The refresh's findings and the cost of its listing, when the run refreshed. */
+  refresh?: { findings: RefreshFindings; traffic: TrafficFigures };
   guard?: GuardOutcome;
   /** The guard stopped the real run before apply. */
   guardStopped: boolean;
@@ -38,7 +45,9 @@ export function summariseRun(input: SummaryInput): RunSummary {
   const targetTraffic = target.traffic();
   const sourceTraffic = source.traffic();
   const failed = [...changeSet.failures, ...applied.failed];
-  const fullSyncBytes = fullSyncBaseline(input);
+  const fullSyncBytes = fullRunBytes({ changeSet, plan, applied, target, sourceTraffic, readBytes: input.readBytes });
+  const totalBytes = sourceTraffic.bytesSent + sourceTraffic.bytesReceived + targetTraffic.bytesSent + targetTraffic.bytesReceived;
+  const refreshWarnings = input.refresh ? untrackedWarnings(input.refresh.findings) : [];
   const summary: RunSummary = {
     runId: randomUUID(),
     startedAt: input.started.toISOString(),
@@ -62,9 +71,10 @@ export function summariseRun(input: SummaryInput): RunSummary {
     applied: countApplied(input.actions),
     actions: input.actions,
     failed,
-    warnings: [...changeSet.warnings, ...applied.warnings, ...verification.mismatches],
+    warnings: [...changeSet.warnings, ...applied.warnings, ...verification.mismatches, ...refreshWarnings],
     drift: plan.drift.map((d) => ({ assetId: d.assetId, table: refKey(d.ref), expectedVersion: d.expectedVersion, actualVersion: d.actualVersion })),
-    verified: { checked: verification.checked, matched: verification.matched },
+    verified: { checked: verification.checked, matched: verification.matched, readBack: verification.readBack },
+    ...(input.refresh ? { refresh: input.refresh.findings } : {}),
     ...(input.guard ? { guard: input.guard } : {}),
     traffic: {
       source: {
@@ -79,10 +89,12 @@ export function summariseRun(input: SummaryInput): RunSummary {
         bytesSent: targetTraffic.bytesSent,
         bytesReceived: targetTraffic.bytesReceived,
         byOperation: targetTraffic.byOperation,
+        ...(input.refresh ? { refresh: input.refresh.traffic } : {}),
       },
     },
+    totalBytes,
     fullSyncBytes,
-    savingsPercent: savingsPercent(fullSyncBytes, targetTraffic.bytesSent),
+    savingsPercent: savingsPercent(fullSyncBytes, totalBytes),
   };
   return summary;
 }
@@ -91,23 +103,4 @@ function statusOf(input: SummaryInput, failures: number): RunStatus {
   if (input.guardStopped) return 'guard-stopped';
   if (input.applied.interrupted) return 'stopped';
   return failures > 0 || input.changeSet.incompleteSpaces.length > 0 ? 'partial' : 'ok';
-}
-
-/**
- * What writing every asset in full would send. An asset whose write failed is left out: a failure is work still
- * to do, never a saving.
- */
-function fullSyncBaseline({ changeSet, applied, target }: SummaryInput): number {
-  let sum = 0;
-  for (const change of changeSet.changes) {
-    if (change.type === 'DELETED') continue;
-    if (applied.outcomes.get(change.assetId)?.outcome === 'failed') continue;
-    // Sizes known from this run's writes, or recorded at an unchanged asset's last write, spare building the table again.
-    const known = applied.fullWriteBytes.get(change.assetId);
-    if (known !== undefined) sum += known;
-    else if (change.type === 'UNCHANGED' && change.previous?.fullWriteBytes !== undefined) sum += change.previous.fullWriteBytes;
-    else if (change.asset) sum += target.fullWriteBytes(change.asset, target.resolve(change.asset), change.hashes);
-    else sum += change.previous?.fullWriteBytes ?? 0;
-  }
-  return sum;
 }

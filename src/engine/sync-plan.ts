@@ -17,11 +17,17 @@ export type PlannedAction =
       reason?: string;
     }
   | {
-      /** The target already holds exactly this version (a rerun after a crash): only the checkpoint is updated. */
+      /**
+       * The target already holds exactly this version: only the checkpoint is updated. A rerun after a crash (the
+       * write happened, its entry was not saved), a rebuilt checkpoint, or an entry that lacks the table's version
+       * (a create whose verification never ran): the version read now is recorded.
+       */
       kind: 'record';
       change: AssetChange;
       ref: TableRef;
       version?: string;
+      /** Size of the table as read (TargetTable.bytes), kept with the entry for the savings baseline. */
+      tableBytes?: number;
     }
   | { kind: 'delete' | 'deprecate' | 'log-deletion'; change: AssetChange; ref: TableRef }
   | {
@@ -57,7 +63,7 @@ export interface SyncPlan {
   mode: 'incremental' | 'full';
   actions: PlannedAction[];
   drift: DriftReport[];
-  /** Tables this job owns in the databases in scope: the base of the max-delete percentage. */
+  /** Tables this job owns in the spaces in scope, by its checkpoint: the base of the max-delete percentage. */
   ownedTables: number;
 }
 

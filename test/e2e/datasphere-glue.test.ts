@@ -37,7 +37,7 @@ describe('a nock-served Datasphere tenant synced end to end into Glue (moto)', (
     const first = (await runEngine(makeSource(), dirs as EngineDirs, { target: target() })).summary;
     expect(first.status).toBe('ok');
     expect(first.changes.created).toBe(8);
-    expect(first.verified).toEqual({ checked: 8, matched: 8 });
+    expect(first.verified).toEqual({ checked: 8, matched: 8, readBack: 8 }); // creates: read back for their version
     expect(first.traffic.target.byOperation['CreateTable']?.requests).toBe(8);
 
     const glue = otherTool(endpoint);

@@ -74,10 +74,14 @@ describe('temp files left by a killed write', () => {
     expect(logged).toEqual([{ obj: expect.objectContaining({ removed: planted.stale.length, files: expect.arrayContaining(planted.stale) }), msg: expect.stringMatching(/temp files/) }]);
   });
 
-  it('are removed by the next run, which then syncs as if nothing had happened', async () => {
+  it('are removed by the next run that reads the folder, which then syncs as if nothing had happened', async () => {
     await scenario.run();
     const folder = path.join(scenario.targetDir, 'ds_sales');
     const planted = await plant(folder, Date.now());
+    // The write that was killed is redone by the next run: it reads (and sweeps) the folder its table is in.
+    await scenario.editExport('SalesOrders_Model.json', (doc) => {
+      doc.definitions.SalesOrders_Model['@EndUserText.label'] = 'written again after the kill';
+    });
 
     const rerun = await scenario.run();
     expect(rerun.summary.status).toBe('ok');

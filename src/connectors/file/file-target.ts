@@ -88,6 +88,8 @@ export class FileTarget implements Target {
   readonly #databases = new Map<string, Promise<void>>();
   readonly #traffic: Traffic = emptyTraffic();
   #removedTempFiles = 0;
+  /** Database folders this instance has looked at for stale temp files. */
+  readonly #swept = new Set<string>();
 
   constructor(options: FileTargetOptions) {
     this.#options = options;
@@ -132,6 +134,8 @@ export class FileTarget implements Target {
    */
   async readTables(refs: TableRef[], _hints?: ReadonlyMap<string, DatabaseHint>): Promise<TargetTable[]> {
     const out: TargetTable[] = [];
+    // A run killed mid-write left its temp file where the write it now redoes reads: sweep each folder once.
+    for (const database of new Set(refs.map((ref) => ref.database))) await this.#sweep(database);
     for (let start = 0; start < refs.length; start += READ_BATCH) {
       const batch = refs.slice(start, start + READ_BATCH);
       const tables = await Promise.all(
@@ -253,6 +257,24 @@ export class FileTarget implements Target {
     return { job, hashes, databasePrefix, mapping, ref };
   }
 
+  /** Removes stale temp files from a database folder, once per instance (`names`: its listing, when at hand). */
+  async #sweep(database: string, names?: string[]): Promise<void> {
+    if (this.#swept.has(database)) return;
+    this.#swept.add(database);
+    const folder = join(this.#options.path, database);
+    let listing = names;
+    if (!listing) {
+      try {
+        listing = await readdir(folder);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+    }
+    const removed = await removeStaleTempFiles(folder, listing, { now: this.#now, ...(this.#options.logger ? { logger: this.#options.logger } : {}) });
+    this.#removedTempFiles += removed.length;
+  }
+
   async #readDatabase(database: string): Promise<GlueTable[]> {
     const folder = join(this.#options.path, database);
     let names: string[];
@@ -262,8 +284,7 @@ export class FileTarget implements Target {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const removed = await removeStaleTempFiles(folder, names, { now: this.#now, ...(this.#options.logger ? { logger: this.#options.logger } : {}) });
-    this.#removedTempFiles += removed.length;
+    await this.#sweep(database, names);
     if (names.includes(DATABASE_FILE)) this.#databases.set(database, Promise.resolve());
     const files = names.filter(isTableFile).sort();
     const tables: GlueTable[] = [];

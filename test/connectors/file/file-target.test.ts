@@ -75,7 +75,7 @@ describe('FileTarget', () => {
     const asset = makeAsset();
     const result = await t.write(request(t, asset));
     const ref = { database: 'ds_sales', table: 'orders' };
-    expect(result).toEqual({ ref, version: '1', fullWriteBytes: t.fullWriteBytes(asset, ref, H1), warnings: [] });
+    expect(result).toEqual({ ref, version: '1', storedBytes: expect.any(Number), fullWriteBytes: t.fullWriteBytes(asset, ref, H1), warnings: [] });
 
     const stored = await readTable('ds_sales', 'orders');
     expect(stored).toMatchObject({
@@ -127,6 +127,7 @@ describe('FileTarget', () => {
         owner: 'nightly',
         assetId: 'SALES/Items',
         hashes: H2,
+        bytes: expect.any(Number),
       },
       {
         ref: { database: 'ds_sales', table: 'orders' },
@@ -134,6 +135,7 @@ describe('FileTarget', () => {
         owner: 'nightly',
         assetId: 'SALES/Orders',
         hashes: H1,
+        bytes: expect.any(Number),
       },
     ]);
     const traffic = reader.traffic();
