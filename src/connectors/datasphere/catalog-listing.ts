@@ -1,3 +1,4 @@
+import { boundText } from '../../catalog/bounded-text.ts';
 import { assetRecordOf, spaceNameOf } from './catalog-records.ts';
 import type { AssetRecord } from './catalog-records.ts';
 import { DatasphereHttpError, excerpt } from './datasphere-errors.ts';
@@ -20,7 +21,7 @@ export interface AssetListing {
  */
 export async function listSpaceNames(http: DatasphereHttp, urls: TenantUrls, pageSize: number): Promise<string[]> {
   const listing = await listPages(http, urls, { url: urls.spaces(), operation: 'spaces', pageSize, count: true });
-  if (!listing.complete) throw new DatasphereHttpError(`could not list the spaces: ${listing.reason ?? 'listing incomplete'}`, 'spaces', listing.status);
+  if (!listing.complete) throw new DatasphereHttpError(boundText(`could not list the spaces: ${listing.reason ?? 'listing incomplete'}`), 'spaces', listing.status);
   const names = new Set<string>();
   for (const item of listing.items) {
     const name = spaceNameOf(item);
