@@ -11,7 +11,7 @@ import { DatasphereHttp } from './datasphere-http.ts';
 import type { DatasphereLogger } from './datasphere-http.ts';
 import { DefinitionReader } from './definition-reader.ts';
 import { DesignTimeIndex } from './design-time-index.ts';
-import { globToRegExp, isGlob, NamePatterns } from './name-patterns.ts';
+import { globToRegExp, isGlob, NamePatterns } from '../../catalog/name-patterns.ts';
 import { DEFAULT_RETRY_TIMING } from './retry-policy.ts';
 import { TenantUrls } from './tenant-urls.ts';
 
