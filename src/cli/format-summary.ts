@@ -51,10 +51,21 @@ export function formatSummary(s: RunSummary, options: OutputOptions = {}): strin
   lines.push(`  target:     ${plural(t.requests, 'request')}, ${plural(t.writes, 'write')}, ${kib(t.bytesSent)} sent, ${kib(t.bytesReceived)} received`);
   const src = s.traffic.source;
   lines.push(`  source:     ${plural(src.requests, 'request')}, ${kib(src.bytesReceived)} received`);
-  lines.push(`  savings:    ${s.savingsPercent} % of ${kib(s.fullSyncBytes)} a full sync would send`);
+  if (s.traffic.target.refresh) {
+    const r = s.traffic.target.refresh;
+    const found = s.refresh;
+    const findings = found
+      ? `: ${found.drifted.length} changed behind our back, ${found.missing.length} missing, ${found.takenOver.length} taken over, ${found.untracked.length} untracked`
+      : '';
+    lines.push(`  refresh:    ${plural(found?.tables ?? 0, 'table')} read, ${plural(r.requests, 'request')}, ${kib(r.bytesSent + r.bytesReceived)}${findings}`);
+  }
+  // Both ways, source and target, against what a --full run on the same catalog would move.
+  const moved = s.totalBytes === undefined ? '' : `, this run ${kib(s.totalBytes)}`;
+  lines.push(`  savings:    ${s.savingsPercent} % of ${kib(s.fullSyncBytes)} a full sync would move${moved}`);
   if (!s.dryRun) {
-    const { matched, checked } = s.verified;
-    lines.push(`  verified:   ${matched}/${plural(checked, 'written table')} ${checked === 1 ? 'matches' : 'match'}`);
+    const { matched, checked, readBack } = s.verified;
+    const read = readBack === undefined ? '' : ` (${readBack} read back)`;
+    lines.push(`  verified:   ${matched}/${plural(checked, 'written table')} ${checked === 1 ? 'matches' : 'match'}${read}`);
   }
   const shown = s.warnings.filter((w) => w.assetId !== '*').slice(0, 20);
   for (const w of shown) lines.push(colours.yellow(`  warning     ${w.assetId}: ${w.message}`));

@@ -2,7 +2,7 @@ import type { Config } from '../config/config-schema.ts';
 import type { SyncOptions } from '../engine/run-sync.ts';
 
 /** The engine's options for one run, from the config plus what the command line says. */
-export function syncOptionsFromConfig(config: Config, flags: Partial<Pick<SyncOptions, 'spaces' | 'mode' | 'dryRun' | 'force' | 'planOnly'>> = {}): SyncOptions {
+export function syncOptionsFromConfig(config: Config, flags: Partial<Pick<SyncOptions, 'spaces' | 'mode' | 'dryRun' | 'force' | 'planOnly' | 'refresh'>> = {}): SyncOptions {
   return {
     job: config.job.name,
     spaces: flags.spaces ?? [],
@@ -10,6 +10,7 @@ export function syncOptionsFromConfig(config: Config, flags: Partial<Pick<SyncOp
     dryRun: flags.dryRun ?? false,
     force: flags.force ?? false,
     ...(flags.planOnly !== undefined ? { planOnly: flags.planOnly } : {}),
+    ...(flags.refresh ? { refresh: true } : {}),
     concurrency: config.sync.concurrency,
     change: config.change,
     deletion: config.deletion,

@@ -78,6 +78,9 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
 
   sync: 'One run.',
   'sync.concurrency': 'Assets written to the target at once.',
+  'sync.refresh': 'When `sync` also refreshes: reads every table of the databases in scope and compares each with the checkpoint (changed behind our back, gone, taken over). Other runs read only the tables they write. `sync --refresh` refreshes at once.',
+  'sync.refresh.everyRuns': 'Refresh on every Nth run after the last refresh; null = not by count.',
+  'sync.refresh.maxAgeHours': 'Refresh when the last refresh is older than this many hours (168 = weekly); null = not by age.',
 
   logging: 'Logs (always on stderr).',
   'logging.level': 'fatal | error | warn | info | debug | trace | silent; the command line --log-level wins.',

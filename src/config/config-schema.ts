@@ -137,6 +137,17 @@ export const configSchema = z.strictObject({
   sync: z
     .strictObject({
       concurrency: z.number().int().min(1).max(64).default(4),
+      /**
+       * When `sync` refreshes on its own (reads the whole target and compares every table with the checkpoint):
+       * after this many runs without a refresh, or once the last refresh is this old, whichever comes first;
+       * null turns that trigger off. `sync --refresh` refreshes whatever this says.
+       */
+      refresh: z
+        .strictObject({
+          everyRuns: z.number().int().min(1).nullable().default(null),
+          maxAgeHours: z.number().positive().nullable().default(168),
+        })
+        .prefault({}),
     })
     .prefault({}),
   logging: z

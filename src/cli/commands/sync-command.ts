@@ -17,6 +17,8 @@ export interface SyncFlags {
   quiet?: boolean;
   /** false with --no-color. */
   color?: boolean;
+  /** Read the whole target and compare every table with the checkpoint (drift, gone, taken over). */
+  refresh?: boolean;
 }
 
 function parseSeconds(value: string): number {
@@ -30,6 +32,7 @@ function addRunOptions(command: Command): Command {
     .addOption(configOption())
     .option('-s, --space <space>', 'only this space (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--full', 'write every asset in full, whatever changed')
+    .option('--refresh', 'also read every table of the target in scope and compare it with the checkpoint: changed behind our back, gone, taken over (sync.refresh schedules it)')
     .option('--force', 'override the max-delete and empty-space guards')
     .option('--json', 'print the run summary as one JSON object on stdout')
     .option('-q, --quiet', 'print only problems: failures, guard stops, incomplete spaces, drift')
@@ -74,6 +77,7 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
       import('../json-output.ts'),
     ]);
   const { colourEnabled, createColours } = await import('../colour.ts');
+  const { decideRefresh } = await import('../refresh-schedule.ts');
   const run = await openRun(
     { config: flags.config, ...(flags.logLevel ? { logLevel: flags.logLevel } : {}), ...(flags.waitLock !== undefined ? { waitLock: flags.waitLock } : {}) },
     { lock: !planOnly && !flags.dryRun },
@@ -84,6 +88,9 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
   const output = { colours: createColours(colourEnabled({ flag: flags.color })), quiet: flags.quiet === true };
   const progress = createProgress(!flags.json && !flags.quiet);
   try {
+    const realRun = !planOnly && flags.dryRun !== true;
+    const refresh = await decideRefresh({ config, sourceSystem: run.source.system, flag: flags.refresh === true, scheduled: realRun, now: new Date() });
+    if (refresh.refresh) logger.info({ reason: refresh.reason }, 'refreshing: reading every table in scope to compare it with the checkpoint');
     const outcome = await runSync(
       syncOptionsFromConfig(config, {
         spaces: flags.space,
@@ -91,6 +98,7 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
         dryRun: flags.dryRun === true,
         force: flags.force === true,
         planOnly,
+        refresh: refresh.refresh,
       }),
       {
         source: run.source,
@@ -110,6 +118,7 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
     );
     progress.stop();
     const { summary } = outcome;
+    await refresh.recordRun({ refreshed: refresh.refresh, allSpaces: flags.space.length === 0, at: new Date() });
     // Plans and dry-runs go into the history too, marked (`dryRun`, `planOnly`): the report leaves them out of the
     // savings, and the change log gets lines only from tables a real run touched.
     await recordRun(config.history, summary, { plan: outcome.plan, versionAfter: (id) => run.checkpoints.get(id)?.target.version });
