@@ -163,7 +163,8 @@ function expectedOutcome(plan: Plan): Expected {
 async function tables(): Promise<string[]> {
   const out: string[] = [];
   for (const database of await readdir(dirs.target)) {
-    for (const file of await readdir(path.join(dirs.target, database))) if (!file.startsWith('_')) out.push(`${database}/${file}`);
+    // Table files only: the target's own bookkeeping (`_database.json`, dot folders) is not a table.
+    for (const file of await readdir(path.join(dirs.target, database))) if (/^[a-z0-9][a-z0-9_]*\.json$/.test(file)) out.push(`${database}/${file}`);
   }
   return out.sort();
 }

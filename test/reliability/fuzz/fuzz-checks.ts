@@ -145,7 +145,10 @@ export function checkRound(cases: readonly FuzzCase[], outcome: RoundOutcome): s
       problems.push(`file written outside the target folder: ${clip(file)}`);
       continue;
     }
-    if (rest.length !== 2 || !/^[a-z0-9_]{1,255}$/.test(rest[0] as string) || !/^(?:[a-z0-9_]{1,250}|_database)\.json$/.test(rest[1] as string)) {
+    const [database, name, ...deeper] = rest as [string, string, ...string[]];
+    // Below a database folder: table files, `_database.json`, and the target's own dot folders (version archive).
+    const ownBookkeeping = name?.startsWith('.') === true && deeper.length > 0 && deeper.every((part) => /^[A-Za-z0-9_.-]{1,255}$/.test(part));
+    if (!/^[a-z0-9_]{1,255}$/.test(database) || (!ownBookkeeping && (deeper.length > 0 || !/^(?:[a-z0-9_]{1,250}|_database)\.json$/.test(name ?? '')))) {
       problems.push(`unexpected file in the target folder: ${clip(file)}`);
     }
   }
