@@ -12,6 +12,7 @@ import type {
   WriteRequest,
   WriteResult,
 } from '../../catalog/target.ts';
+import type { TableDefinition, TableVersions } from '../../catalog/table-versions.ts';
 import { emptyTraffic } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
@@ -35,6 +36,7 @@ import { GlueDatabases } from './glue-databases.ts';
 import { GlueConflictError, NotOwnedError, TableNotFoundError } from './glue-target-errors.ts';
 import type { WireOverhead } from './glue-traffic-middleware.ts';
 import { nextVersionId } from './next-version-id.ts';
+import { GlueTableVersions } from './glue-table-versions.ts';
 
 export interface GlueTargetOptions extends GlueClientOptions {
   /** The Data Catalog to write to (an AWS account id); the caller's account when not set. */
@@ -46,6 +48,10 @@ export interface GlueTargetOptions extends GlueClientOptions {
   databaseParameters?: Record<string, string>;
   /** UpdateTable without archiving the previous version (Glue keeps at most 100,000 versions per table). */
   skipArchive: boolean;
+  /** Versions of each of our tables kept after a write; older ones are deleted (BatchDeleteTableVersion). */
+  keepVersions?: number;
+  /** Where the definitions of the tables this job deletes are kept, for rollback (see GlueTableVersions). */
+  deletedArchiveDir?: string;
   /** Glue requests in flight at once, across everything this target does. */
   maxConcurrency: number;
   /** Job name: the ownership marker written into, and required on, every table we change. */
@@ -94,7 +100,7 @@ function endpointIdentity(endpoint: string): string {
  * needs no read-back to be recorded. A CreateTable's first VersionId is not documented (Glue starts at 0, moto
  * at 1), so a create reports none and the engine's verification reads it back.
  */
-export class GlueTarget implements Target {
+export class GlueTarget implements Target, TableVersions {
   readonly type = 'glue';
   readonly versioned = true;
   readonly identity: TargetIdentity;
@@ -107,6 +113,8 @@ export class GlueTarget implements Target {
   readonly #tables = new TableCache();
   /** Whether an UpdateTable moves VersionId on by one under SkipArchive; settled by the run's first update. */
   #increments: Promise<boolean> | undefined;
+  /** Version pruning, the archive of deleted tables and reading versions back (rollback). */
+  readonly #versions: GlueTableVersions;
 
   constructor(options: GlueTargetOptions) {
     this.#options = options;
@@ -120,6 +128,11 @@ export class GlueTarget implements Target {
     this.#api = new GlueCatalogApi(createGlueClient(options, this.#traffic, this.#overhead), {
       maxConcurrency: options.maxConcurrency,
       ...(options.catalogId !== undefined ? { catalogId: options.catalogId } : {}),
+    });
+    this.#versions = new GlueTableVersions(this.#api, {
+      job: options.job,
+      keepVersions: options.keepVersions ?? 10,
+      ...(options.deletedArchiveDir !== undefined ? { deletedArchiveDir: options.deletedArchiveDir } : {}),
     });
     this.#databases = new GlueDatabases(this.#api, {
       job: options.job,
@@ -189,6 +202,8 @@ export class GlueTarget implements Target {
             }),
           );
           for (const table of tables) if (table) out.push(table);
+          // A table found there proves the database exists: a create into it needs no GetDatabase first.
+          if (tables.some((table) => table !== undefined)) this.#databases.known(database, true);
           return;
         }
         const tables = await this.#api.getTables(database);
@@ -213,6 +228,7 @@ export class GlueTarget implements Target {
     const written = await this.#put(ref, current, 'update', warnings, asset.space, (table) =>
       mergeTableInput(table, built.input, request.strategy, request.facets, { parameterPrefix }),
     );
+    if (current && !this.#options.skipArchive) warnings.push(...(await this.#versions.prune(ref, request.expectedVersion, written.version)));
     return { ref, ...written, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
   }
 
@@ -239,6 +255,7 @@ export class GlueTarget implements Target {
       if (!table) throw new TableNotFoundError(ref);
       return deprecateTableInput(table, at);
     });
+    if (!this.#options.skipArchive) warnings.push(...(await this.#versions.prune(ref, undefined, written.version)));
     return { ref, ...written, warnings };
   }
 
@@ -257,9 +274,34 @@ export class GlueTarget implements Target {
     return deleteOwnedTables(this.#api, refs, {
       job: this.#options.job,
       // BatchDeleteTable has no condition to close the window between this check and the deletion anyway.
-      readTables: async (database, names) => this.#tables.pick(database, names),
+      // The owned ones are archived first: their versions go with them, and rollback recreates them from there.
+      readTables: async (database, names) => {
+        const tables = this.#tables.pick(database, names);
+        await this.#versions.archiveDeleted(tables);
+        return tables;
+      },
       onDeleted: (ref) => this.#tables.delete(ref),
     });
+  }
+
+  /** TableVersions (rollback): the table at `version`, from Glue's versions or the archive of deleted tables. */
+  async readVersion(ref: TableRef, version: string): Promise<TableDefinition | undefined> {
+    assertGlueRef(ref);
+    return (await this.#versions.read(ref, version)) as TableDefinition | undefined;
+  }
+
+  /** TableVersions (rollback): `definition` becomes the table's current version (UpdateTable, or CreateTable). */
+  async restoreVersion(ref: TableRef, definition: TableDefinition): Promise<{ version?: string }> {
+    assertGlueRef(ref);
+    const wanted = toTableInput(definition as unknown as GlueTable);
+    if (!isOwnedBy(wanted, this.#options.job)) throw new NotOwnedError(ref, 'update', tableOwner(wanted), this.#options.job);
+    const current = await this.#api.getTable(ref);
+    this.#tables.remember(ref, current);
+    const warnings: string[] = [];
+    const written = await this.#put(ref, current, 'update', warnings, undefined, () => ({ ...wanted, Name: ref.table }));
+    if (written.version !== undefined) return { version: written.version };
+    const table = await this.#api.getTable(ref);
+    return table?.VersionId !== undefined ? { version: table.VersionId } : {};
   }
 
   fullWriteBytes(asset: Asset, ref: TableRef, hashes: AssetHashes): number {
