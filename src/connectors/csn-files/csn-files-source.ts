@@ -188,6 +188,8 @@ export class CsnFilesSource implements Source {
 function chooseCopy(id: string, copies: readonly Copy[]): { copy: Copy; warnings: AssetWarning[] } {
   const main = copies.find((copy) => copy.isMain);
   const winner = main ?? copies.find((copy) => copy.asset) ?? (copies[0] as Copy);
+  // The usual case, one copy: nothing to compare (serialising every asset to compare it with nothing is costly).
+  if (copies.length === 1) return { copy: winner, warnings: [] };
   const why = main ? 'the file whose main object it is' : 'no file has it as its main object; first file in path order';
   const winnerText = winner.asset ? stableJson(winner.asset) : undefined;
   const warnings: AssetWarning[] = [];

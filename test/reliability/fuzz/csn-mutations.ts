@@ -135,7 +135,7 @@ export function makeCase(runSeed: number, index: number): FuzzCase {
       return finish(base, doc, `duplicated ${describePath(target)}`, { kind: 'accounted' });
     }
     case 'huge-string': {
-      const size = 2 ** rng.int(14, 20);
+      const size = 2 ** rng.int(12, 20); // 4 KB to 1 MB
       const huge = hugeString(rng, size);
       const variant = rng.next();
       if (variant < 0.35 && entities.length > 0) {
