@@ -37,8 +37,17 @@ export class SafetyGuard {
   }
 
   check({ plan, emptySpaces }: GuardInput): void {
-    if (this.options.force) return;
     const destructive = plan.actions.filter((a) => DESTRUCTIVE.has(a.kind)).length;
+    this.checkDeletions(destructive, plan.ownedTables, emptySpaces);
+  }
+
+  /**
+   * The same limits for destructive steps counted elsewhere (a rollback deleting the tables a run created): GuardError
+   * when `destructive` of `ownedTables` is over max-delete count or percent, unless forced.
+   */
+  checkDeletions(destructive: number, ownedTables: number, emptySpaces: readonly string[] = []): void {
+    if (this.options.force) return;
+    const plan = { ownedTables };
     if (emptySpaces.length > 0 && destructive > 0) {
       throw new GuardError(
         `the source listed no assets in ${emptySpaces.join(', ')} where the checkpoint has some; ` +
