@@ -129,5 +129,36 @@ describe('planSync', () => {
   it('counts only our own tables as the base of the deletion percentage', () => {
     const plan = planSync(set(), ctx([owned('a'), owned('b'), owned('c', { owner: 'other' }), { ref: { database: 'ds_sales', table: 'd' } }]));
     expect(plan.ownedTables).toBe(2);
+    // An incremental run lists nothing: the base is what the checkpoint says this job owns in scope.
+    expect(planSync(set(), ctx([], { ownedTables: 40 })).ownedTables).toBe(40);
+  });
+
+  describe('on the tables an incremental run read (wasRead)', () => {
+    const b = makeAsset({ technicalName: 'B' });
+    const onlyA = { wasRead: (ref: { table: string }) => ref.table === 'a' };
+
+    it('skips an unchanged asset whose table it did not read: drift, loss or takeover are the refresh\'s to find', () => {
+      const plan = planSync(set(change('UNCHANGED', b), change('METADATA_CHANGED', a)), ctx([owned('a')], onlyA));
+      expect(plan.actions.map((x) => x.kind)).toEqual(['skip', 'write']);
+      expect(plan.drift).toEqual([]);
+    });
+
+    it('records the version of a table whose entry never learnt it (a create whose verification did not run)', () => {
+      const unversioned = change('UNCHANGED', a);
+      delete unversioned.previous?.target.version;
+      const plan = planSync(set(unversioned), ctx([owned('a', { hashes, assetId: a.id, version: '3', bytes: 2100 })], onlyA));
+      expect(plan.actions[0]).toMatchObject({ kind: 'record', version: '3', tableBytes: 2100 });
+      // The table holds something else than we last wrote: changed behind our back, rewritten (source wins).
+      const changedMeanwhile = planSync(set(unversioned), ctx([owned('a', { assetId: a.id, version: '3' })], onlyA));
+      expect(changedMeanwhile.actions[0]).toMatchObject({ kind: 'write', strategy: 'full', drifted: true });
+      expect(changedMeanwhile.drift).toEqual([{ assetId: a.id, ref: { database: 'ds_sales', table: 'a' }, expectedVersion: 'unknown', actualVersion: '3' }]);
+      // Gone: recreated.
+      expect(planSync(set(unversioned), ctx([], onlyA)).actions[0]).toMatchObject({ kind: 'write', create: true });
+    });
+
+    it('blocks an unchanged asset whose table was taken over, and says so', () => {
+      const plan = planSync(set(change('UNCHANGED', a)), ctx([{ ref: { database: 'ds_sales', table: 'a' }, version: '9' }]));
+      expect(plan.actions[0]).toMatchObject({ kind: 'blocked', reason: 'table ds_sales.a was taken over: it is now owned by no catalog-sync job; not touched' });
+    });
   });
 });

@@ -6,7 +6,7 @@ import type { GlueClient, TableInput } from '@aws-sdk/client-glue';
 import { CsnFilesSource } from '../../src/connectors/csn-files/csn-files-source.ts';
 import { silentLogger } from '../../src/engine/engine-logger.ts';
 import { runSync } from '../../src/engine/run-sync.ts';
-import type { SyncOptions, SyncOutcome } from '../../src/engine/run-sync.ts';
+import type { SyncDeps, SyncOptions, SyncOutcome } from '../../src/engine/run-sync.ts';
 import type { GlueTable, GlueTableInput } from '../../src/mapping/glue-table.ts';
 import { loadMapping } from '../../src/mapping/load-mapping.ts';
 import { toTableInput } from '../../src/mapping/to-table-input.ts';
@@ -27,7 +27,7 @@ export interface GlueScenario {
   /** The other tool: a plain SDK client on the same moto. */
   other: GlueClient;
   /** One sync run, as the CLI would do it: fresh source, target and checkpoint store, the real engine. */
-  run(overrides?: Partial<SyncOptions>): Promise<SyncOutcome>;
+  run(overrides?: Partial<SyncOptions>, deps?: Pick<SyncDeps, 'signal' | 'onProgress'>): Promise<SyncOutcome>;
   checkpoints(): Promise<FileCheckpointStore>;
   /** Edits one definition in the scenario's copy of the corpus. */
   edit(file: string, entity: string, change: (entity: CsnEntity) => void): Promise<void>;
@@ -64,7 +64,7 @@ export async function createGlueScenario(label: string): Promise<GlueScenario> {
     database,
     other,
     checkpoints,
-    async run(overrides = {}) {
+    async run(overrides = {}, deps = {}) {
       const options: SyncOptions = {
         job: JOB,
         spaces: [],
@@ -84,6 +84,7 @@ export async function createGlueScenario(label: string): Promise<GlueScenario> {
           target,
           checkpoints: await checkpoints(),
           logger: silentLogger,
+          ...deps,
         });
       } finally {
         await target.close();

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AssetHashes } from '../../../src/catalog/hashes.ts';
+import type { Source } from '../../../src/catalog/source.ts';
 import type { TableRef, WriteRequest } from '../../../src/catalog/target.ts';
+import { emptyTraffic } from '../../../src/catalog/traffic.ts';
 import { CsnFilesSource } from '../../../src/connectors/csn-files/csn-files-source.ts';
 import type { GlueTarget } from '../../../src/connectors/glue/glue-target.ts';
 import { GlueConflictError, InvalidGlueNameError } from '../../../src/connectors/glue/glue-target-errors.ts';
@@ -171,6 +173,53 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     expect(glue.tables.get('ds_sales')?.get('orders')?.VersionId).toBe('5');
     expect(glue.tables.get('ds_sales')?.get('orders')?.Parameters?.['lf.tag']).toBe('pii');
     expect(glue.count('GetTable')).toBe(2); // the re-read, and the run's one check that VersionId moves on
+  });
+
+  it('in a run: a table changed by someone else between our read and our write keeps their parameters, and the checkpoint records our version', async () => {
+    const asset = makeAsset({ description: 'v1' });
+    const source: Source = {
+      type: 'memory',
+      system: 'datasphere',
+      listSpaces: async () => ['SALES'],
+      extractSpace: async (space) => ({ space, complete: true, items: [{ state: 'extracted', asset: current }], failures: [], warnings: [] }),
+      traffic: () => emptyTraffic(),
+    };
+    let current = asset;
+    const checkpoints = await openCheckpointStore({ dir: await tempDir(), sourceSystem: 'datasphere', flushEvery: 25, backups: { keep: 2, maxAgeDays: 0 } });
+    const options = {
+      job: 'nightly', spaces: [], mode: 'incremental' as const, dryRun: false, force: false, concurrency: 2,
+      change: { ignoreFields: [], normalizeWhitespace: true, caseSensitive: true },
+      deletion: { policy: 'delete' as const, maxCount: 50, maxPercent: 25 },
+      conflictPolicy: 'source-wins' as const,
+    };
+    const run = () => runSync(options, { source, target: target({ skipArchive: false }), checkpoints, logger: silentLogger });
+    expect((await run()).summary.status).toBe('ok');
+    expect(glue.tables.get('ds_sales')?.get('orders')?.VersionId).toBe('0'); // Glue's first version
+    expect(checkpoints.get('SALES/Orders')?.target.version).toBe('0'); // learnt by reading the create back
+
+    // The description changes in the source; while the run is between reading the table and writing it, a
+    // steward tags it (their UpdateTable lands first).
+    current = { ...asset, description: 'v2' };
+    let first = true;
+    glue.intercept = (call, fake) => {
+      if (call.operation === 'UpdateTable' && first) {
+        first = false;
+        fake.touch('ds_sales', 'orders', (t) => ({ ...t, Parameters: { ...t.Parameters, 'steward.tag': 'pii' }, StorageDescriptor: { ...t.StorageDescriptor, Location: 's3://lake/orders/' } }));
+      }
+      return undefined;
+    };
+    const { summary } = await run();
+    expect(summary.status).toBe('ok');
+    const updates = glue.bodies('UpdateTable') as { VersionId: string }[];
+    expect(updates.map((u) => u.VersionId)).toEqual(['0', '1']); // refused at 0, re-read, written at 1
+    const stored = glue.tables.get('ds_sales')?.get('orders');
+    expect(stored?.Description).toBe('v2');
+    expect(stored?.Parameters?.['steward.tag']).toBe('pii');
+    expect(stored?.StorageDescriptor?.Location).toBe('s3://lake/orders/');
+    expect(stored?.VersionId).toBe('2');
+    // Recorded from the conditional write itself: no read-back.
+    expect(checkpoints.get('SALES/Orders')?.target.version).toBe('2');
+    expect(summary.verified).toEqual({ checked: 1, matched: 1, readBack: 0 });
   });
 
   it('reports a conflict when the table moves on again after the re-read', async () => {
