@@ -1,6 +1,6 @@
 import { assetId } from '../../catalog/asset.ts';
 import type { Asset, AssetKind, Association, Column, Hierarchy, Measure, SemanticValue } from '../../catalog/asset.ts';
-import { csnSemanticName } from './csn-semantic-term.ts';
+import { csnSemanticName } from './csn-semantic-name.ts';
 import { semanticOf, termIsTrue, termString } from './edmx-annotations.ts';
 import type { AnnotationMap, EdmxValue } from './edmx-annotations.ts';
 import { propertySourceType } from './edmx-types.ts';
