@@ -1,3 +1,5 @@
+import type { NativeGlueTable } from './native-glue-table.ts';
+
 /**
  * The source-neutral description of one catalog asset. Every source produces it, every target consumes it,
  * and the three change hashes are computed over it. Only plain JSON values, so it hashes and serialises
@@ -89,6 +91,12 @@ export interface Asset {
   constraints: Constraints;
   businessContext: BusinessContext;
   customProperties: Record<string, string>;
+  /**
+   * The table as a Glue source holds it, for what the model above has no place for (storage, table type, view
+   * text, partition keys, parameters): a Glue-to-Glue replica is built from it, types unchanged. Only Glue
+   * sources set it; it is hashed only where present, so other assets hash as they always did.
+   */
+  glue?: NativeGlueTable;
 }
 
 export function assetId(space: string, technicalName: string): string {

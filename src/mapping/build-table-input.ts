@@ -2,6 +2,7 @@ import type { Asset } from '../catalog/asset.ts';
 import type { AssetHashes } from '../catalog/hashes.ts';
 import type { TableRef } from '../catalog/target.ts';
 import { buildGlueColumns } from './build-glue-columns.ts';
+import { buildNativeTableInput } from './build-native-table-input.ts';
 import { buildTableParameters } from './build-table-parameters.ts';
 import { fitText, GLUE_LIMITS, toMultiLine } from './glue-limits.ts';
 import type { GlueTableInput } from './glue-table.ts';
@@ -36,6 +37,8 @@ export const TABLE_TYPE = 'EXTERNAL_TABLE';
  * mapping give byte-identical JSON (fixed field order, sorted Parameters, no times).
  */
 export function buildTableInput(asset: Asset, ctx: BuildContext): BuiltTableInput {
+  // A table read from another Glue catalog is replicated as it is, not mapped (build-native-table-input.ts).
+  if (asset.glue !== undefined) return buildNativeTableInput(asset, asset.glue, ctx);
   const warnings: string[] = [];
   let name: string;
   if (ctx.ref) {

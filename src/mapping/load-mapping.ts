@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { LocationRewrite } from './location-rewrites.ts';
 import { DEFAULT_MAPPING_FILE, loadMappingTable, MappingFileError } from './mapping-table.ts';
 import type { MappingTable } from './mapping-table.ts';
 import { CONTROL_PREFIX } from './table-parameters.ts';
@@ -24,6 +25,8 @@ export const DEFAULT_MAPPING_OPTIONS: Readonly<MappingOptions> = {
 export interface Mapping {
   table: MappingTable;
   options: MappingOptions;
+  /** `target.locationRewrites`: how a replicated Glue table's S3 locations move to the target account. */
+  locationRewrites?: readonly LocationRewrite[];
 }
 
 /** Checks the options against rules the config schema cannot express, and pairs them with a table. */

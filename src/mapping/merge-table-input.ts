@@ -1,6 +1,7 @@
 import type { Facet } from '../catalog/hashes.ts';
 import type { WriteStrategy } from '../catalog/target.ts';
 import type { GlueColumn, GlueParameters, GlueTable, GlueTableInput } from './glue-table.ts';
+import { isReplicaInput, mergeReplicaInput } from './merge-replica-input.ts';
 import { sortedRecord } from './stable-json.ts';
 import { columnKeyOwner, tableKeyOwner } from './table-parameters.ts';
 import { toTableInput } from './to-table-input.ts';
@@ -111,6 +112,8 @@ export function mergeTableInput(
   ctx: MergeContext,
 ): GlueTableInput {
   if (!current) return toTableInput(desired);
+  // A replica of a Glue table owns other parts than a mapped asset does (merge-replica-input.ts).
+  if (isReplicaInput(desired)) return mergeReplicaInput(current, desired, strategy, facets);
   const prefix = ctx.parameterPrefix;
   const owned = new Set<Part>([...STRATEGY_PARTS[strategy], ...facets.flatMap((f) => FACET_PARTS[f])]);
   const base = toTableInput(current);
