@@ -58,6 +58,8 @@ function writeAsset(sink: UnitSink, asset: Asset): void {
   sink.value(asset.constraints);
   sink.value(asset.businessContext);
   sink.value(asset.customProperties);
+  // A Glue source's native part is hashed too (hash-asset.ts); only present there, so other fingerprints stay as they were.
+  if (asset.glue !== undefined) sink.value(asset.glue);
 }
 
 /** Distinguishes fingerprints taken under different comparison options. Facets all on is the same as no facets. */

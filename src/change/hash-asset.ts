@@ -4,6 +4,7 @@ import { ByteSink, asciiBytes } from './byte-sink.ts';
 import { quotedKey, writeCanonicalJson } from './canonical-json.ts';
 import type { ChangeOptions } from './change-options.ts';
 import { DISABLED_FACET, facetEnabled } from './change-options.ts';
+import { nativeMetadataFacet, nativeSchemaFacet } from './native-glue-facets.ts';
 import { omitPaths } from './omit-paths.ts';
 
 // Facet objects are built with their keys in sorted order, which lets canonicalJson skip sorting them.
@@ -25,6 +26,7 @@ export function schemaFacet(asset: Asset): unknown {
   return {
     columns: asset.columns.map((c) => ({ key: c.key, name: c.name, nullable: c.nullable, type: c.type })),
     constraints: asset.constraints,
+    glue: asset.glue === undefined ? undefined : nativeSchemaFacet(asset.glue),
     kind: asset.kind,
   };
 }
@@ -39,6 +41,7 @@ export function metadataFacet(asset: Asset): unknown {
       semantics: c.semantics,
     })),
     customProperties: asset.customProperties,
+    glue: asset.glue === undefined ? undefined : nativeMetadataFacet(asset.glue),
   };
 }
 
@@ -113,6 +116,8 @@ function writeSchema(sink: ByteSink, asset: Asset, text: Text): void {
   }
   sink.byte(CLOSE_ARRAY);
   member(sink, true, K_CONSTRAINTS, asset.constraints, text);
+  // Only a Glue source's assets have a native part; every other asset hashes exactly as before.
+  if (asset.glue !== undefined) member(sink, true, K_GLUE, nativeSchemaFacet(asset.glue), text);
   member(sink, true, K_KIND, asset.kind, text);
   sink.byte(CLOSE_OBJECT);
 }
@@ -135,6 +140,7 @@ function writeMetadata(sink: ByteSink, asset: Asset, text: Text): void {
   }
   sink.byte(CLOSE_ARRAY);
   member(sink, true, K_CUSTOM_PROPERTIES, asset.customProperties, text);
+  if (asset.glue !== undefined) member(sink, true, K_GLUE, nativeMetadataFacet(asset.glue), text);
   sink.byte(CLOSE_OBJECT);
 }
 
@@ -185,6 +191,7 @@ const K_BUSINESS_CONTEXT = quotedKey('businessContext');
 const K_LABEL = quotedKey('label');
 const K_SEMANTICS = quotedKey('semantics');
 const K_CUSTOM_PROPERTIES = quotedKey('customProperties');
+const K_GLUE = quotedKey('glue');
 const SCHEMA_OPEN = asciiBytes('{"columns":[');
 const K_COLUMNS_OPEN = asciiBytes('"columns":[');
 const OPEN_OBJECT = 0x7b;
