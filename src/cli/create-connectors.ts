@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Source } from '../catalog/source.ts';
 import type { Target } from '../catalog/target.ts';
 import type { Config } from '../config/config-schema.ts';
@@ -40,7 +41,7 @@ export async function createTarget(config: Config, logger?: EngineLogger): Promi
   const target = config.target;
   switch (target.type) {
     case 'file':
-      return new FileTarget({ path: target.path, databasePrefix: target.databasePrefix, job: config.job.name, mapping });
+      return new FileTarget({ path: target.path, databasePrefix: target.databasePrefix, job: config.job.name, mapping, keepVersions: target.keepVersions });
     case 'glue': {
       // Loaded on demand: runs against the file target never pay for loading the AWS SDK.
       replaceAwsSdkNodeNotice(logger);
@@ -53,6 +54,9 @@ export async function createTarget(config: Config, logger?: EngineLogger): Promi
         ...(target.databaseDescription !== undefined ? { databaseDescription: target.databaseDescription } : {}),
         databaseParameters: target.databaseParameters,
         skipArchive: target.skipArchive,
+        keepVersions: target.keepVersions,
+        // Beside the checkpoints: the job's own record of the tables it deleted, which rollback recreates.
+        deletedArchiveDir: path.join(config.checkpoints.dir, 'deleted-tables', config.job.name),
         maxConcurrency: target.maxConcurrency,
         maxAttempts: target.maxAttempts,
         job: config.job.name,

@@ -5,6 +5,7 @@ import { registerDaemonCommand } from './commands/daemon-command.ts';
 import { registerHistoryCommand } from './commands/history-command.ts';
 import { registerInitCommand } from './commands/init-command.ts';
 import { registerReportCommand } from './commands/report-command.ts';
+import { registerRollbackCommand } from './commands/rollback-command.ts';
 import { registerSyncCommands } from './commands/sync-command.ts';
 import { errorCodeOf, ExitCode, exitCodeFor } from './exit-codes.ts';
 import { failureJson, jsonPrinted, printJson, resetJsonOutput } from './json-output.ts';
@@ -31,6 +32,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
   registerDaemonCommand(program, setExit);
   registerHistoryCommand(program, setExit);
   registerReportCommand(program, setExit);
+  registerRollbackCommand(program, setExit);
   return program;
 }
 

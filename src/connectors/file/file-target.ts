@@ -14,6 +14,7 @@ import type {
   WriteRequest,
   WriteResult,
 } from '../../catalog/target.ts';
+import type { TableDefinition, TableVersions } from '../../catalog/table-versions.ts';
 import { emptyTraffic, recordCall } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
@@ -28,6 +29,7 @@ import { OWNER_KEY } from '../../mapping/table-parameters.ts';
 import { databaseName, resolveTableRef } from '../../mapping/table-naming.ts';
 import { toTableInput } from '../../mapping/to-table-input.ts';
 import { atomicWriteFile } from './atomic-write-file.ts';
+import { keepVersion, pruneKeptVersions, readKeptVersion } from './table-version-files.ts';
 import { removeStaleTempFiles } from './stale-temp-files.ts';
 import type { CleanupLogger } from './stale-temp-files.ts';
 import {
@@ -57,6 +59,8 @@ export interface FileTargetOptions {
   now?: () => Date;
   /** Where the removal of temp files left by an interrupted earlier run is reported. */
   logger?: CleanupLogger;
+  /** Versions of each table kept, the current one included (as Glue keeps table versions); default 10. */
+  keepVersions?: number;
 }
 
 /** Glue answers GetTables in pages of at most 100 tables; the traffic figures follow suit. */
@@ -72,7 +76,7 @@ const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
  * (TableInput fields plus DatabaseName, VersionId "1", "2", … and times). Traffic is counted in Glue request
  * terms (operation names, pages of 100, compact JSON bodies) so the figures compare with the Glue target's.
  */
-export class FileTarget implements Target {
+export class FileTarget implements Target, TableVersions {
   readonly type = 'file';
   readonly versioned = true;
   readonly identity: TargetIdentity;
@@ -217,6 +221,8 @@ export class FileTarget implements Target {
           outcomes.push({ ref, ok: false, error: error.message });
           continue;
         }
+        // The last version stays among the kept ones: rollback recreates the table from it.
+        await keepVersion(this.#options.path, ref, found.table);
         const gone = await rm(tablePath(this.#options.path, ref)).then(
           () => false,
           (error: NodeJS.ErrnoException) => {
@@ -232,6 +238,27 @@ export class FileTarget implements Target {
       }
     }
     return outcomes;
+  }
+
+  /** TableVersions (rollback): the table at `version`, current or kept (a deleted table's last version is kept too). */
+  async readVersion(ref: TableRef, version: string): Promise<TableDefinition | undefined> {
+    assertStorableRef(ref);
+    const current = (await readTableFile(this.#options.path, ref))?.table;
+    const table = current?.VersionId === version ? current : await readKeptVersion(this.#options.path, ref, version);
+    return table as TableDefinition | undefined;
+  }
+
+  /** TableVersions (rollback): `definition` becomes the table's next version (or the table again, if gone). */
+  async restoreVersion(ref: TableRef, definition: TableDefinition): Promise<{ version?: string }> {
+    assertStorableRef(ref);
+    const { job } = this.#options;
+    const wanted = { ...toTableInput(definition as unknown as GlueTable), Name: ref.table };
+    if (!isOwnedBy(wanted, job)) throw new NotOwnedError(ref, 'update', tableOwner(wanted), job);
+    const current = (await readTableFile(this.#options.path, ref))?.table;
+    this.#countGetTable(ref, current);
+    if (current && !isOwnedBy(current, job)) throw new NotOwnedError(ref, 'update', tableOwner(current), job);
+    const { version } = await this.#store(ref, wanted, current);
+    return { version };
   }
 
   fullWriteBytes(asset: Asset, ref: TableRef, hashes: AssetHashes): number {
@@ -367,7 +394,10 @@ export class FileTarget implements Target {
       CreateTime: current?.CreateTime ?? now,
       UpdateTime: now,
     };
+    if (current) await keepVersion(this.#options.path, ref, current);
     await atomicWriteFile(tablePath(this.#options.path, ref), `${JSON.stringify(table, null, 2)}\n`);
+    // keepVersions counts the current version, like Glue's GetTableVersions.
+    if (current) await pruneKeptVersions(this.#options.path, ref, (this.#options.keepVersions ?? 10) - 1);
     const body = current
       ? { DatabaseName: ref.database, TableInput: input, VersionId: current.VersionId }
       : { DatabaseName: ref.database, TableInput: input };

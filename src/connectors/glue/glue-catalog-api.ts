@@ -1,9 +1,11 @@
 import {
   BatchDeleteTableCommand,
+  BatchDeleteTableVersionCommand,
   CreateDatabaseCommand,
   CreateTableCommand,
   GetDatabaseCommand,
   GetTableCommand,
+  GetTableVersionCommand,
   GetTablesCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
@@ -169,6 +171,38 @@ export class GlueCatalogApi {
     );
     return (out.Errors ?? []).map((e: TableError) => ({
       table: e.TableName ?? '',
+      code: e.ErrorDetail?.ErrorCode ?? 'UnknownError',
+      message: e.ErrorDetail?.ErrorMessage ?? '',
+    }));
+  }
+
+  /** One archived version of a table; undefined when Glue keeps no such version (or no such table). */
+  async getTableVersion(ref: TableRef, versionId: string): Promise<GlueTable | undefined> {
+    try {
+      const out = await this.#send('GetTableVersion', `${show(ref)} version ${versionId}`, () =>
+        this.#client.send(new GetTableVersionCommand({ ...this.#catalog, DatabaseName: ref.database, TableName: ref.table, VersionId: versionId })),
+        NOT_FOUND,
+      );
+      const table = out.TableVersion?.Table;
+      return table ? { ...toGlueTable(table, ref.database), VersionId: out.TableVersion?.VersionId ?? versionId } : undefined;
+    } catch (error) {
+      if (isCode(error, 'EntityNotFoundException')) return undefined;
+      throw error;
+    }
+  }
+
+  /** Deletes up to 100 versions of one table; per-version errors come back in the response, not as a throw. */
+  async batchDeleteTableVersion(ref: TableRef, versionIds: readonly string[]): Promise<BatchDeleteError[]> {
+    if (versionIds.length > GLUE_BATCH_DELETE_SIZE) {
+      throw new RangeError(`BatchDeleteTableVersion takes at most ${GLUE_BATCH_DELETE_SIZE} versions, got ${versionIds.length}`);
+    }
+    const out = await this.#send('BatchDeleteTableVersion', `${show(ref)} (${versionIds.length} versions)`, () =>
+      this.#client.send(
+        new BatchDeleteTableVersionCommand({ ...this.#catalog, DatabaseName: ref.database, TableName: ref.table, VersionIds: [...versionIds] }),
+      ),
+    );
+    return (out.Errors ?? []).map((e) => ({
+      table: e.VersionId ?? '',
       code: e.ErrorDetail?.ErrorCode ?? 'UnknownError',
       message: e.ErrorDetail?.ErrorMessage ?? '',
     }));

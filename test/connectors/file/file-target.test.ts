@@ -203,7 +203,9 @@ describe('FileTarget', () => {
       { ref: { database: 'ds_sales', table: 'nothing_here' }, ok: true, alreadyGone: true },
       { ref: { database: 'ds_nowhere', table: 'orders' }, ok: true, alreadyGone: true },
     ]);
-    expect(await readdir(join(root, 'ds_sales'))).toEqual(['_database.json']);
+    // The table file is gone; its last version is kept (as rollback's copy), in a folder listings skip.
+    expect(await readdir(join(root, 'ds_sales'))).toEqual(['.versions', '_database.json']);
+    expect(await readdir(join(root, 'ds_sales', '.versions', 'orders'))).toEqual(['1.json']);
     expect(t.traffic().byOperation['DeleteTable']?.requests).toBe(1);
     expect(await t.readState(['ds_sales'])).toEqual([]);
   });
