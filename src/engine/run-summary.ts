@@ -2,6 +2,7 @@ import type { Facet } from '../catalog/hashes.ts';
 import type { AssetFailure, AssetWarning } from '../catalog/source.ts';
 import type { FieldChange } from '../catalog/target.ts';
 import type { ChangeType } from '../change/classify.ts';
+import type { PartitionFigures } from './apply-partitions.ts';
 import type { RefreshFindings } from './refresh-report.ts';
 import type { StrategyCounts } from './sync-plan.ts';
 
@@ -91,6 +92,11 @@ export interface RunSummary {
   verified: { checked: number; matched: number; readBack?: number };
   /** `sync --refresh` (or a scheduled refresh): what comparing every table in scope with the checkpoint found. */
   refresh?: RefreshFindings;
+  /**
+   * Partitions, where source and target have them (Glue to Glue with `source.partitions`): tables listed, partitions
+   * in the source, tables compared in the target, changes planned and applied. Absent otherwise.
+   */
+  partitions?: PartitionFigures;
   guard?: GuardOutcome;
   error?: { code: string; message: string };
   /**

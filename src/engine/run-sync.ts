@@ -10,6 +10,7 @@ import type { ChangeSet } from '../change/change-set.ts';
 import { detectChanges } from '../change/detect-changes.ts';
 import type { ApplyResult } from './apply-plan.ts';
 import { applyPlan, emptyApplyResult } from './apply-plan.ts';
+import { applyPartitions } from './apply-partitions.ts';
 import { commitRun, NOTHING_VERIFIED } from './commit-run.ts';
 import { DriftError, GuardError } from './engine-errors.ts';
 import type { EngineLogger } from './engine-logger.ts';
@@ -17,6 +18,7 @@ import type { Extracted } from './extract-spaces.ts';
 import { assertFoundSomething, extractSpaces } from './extract-spaces.ts';
 import type { ConflictPolicy, DeletionPolicy } from './plan-sync.ts';
 import { planSync } from './plan-sync.ts';
+import { planPartitions } from './plan-partitions.ts';
 import { previewWrites } from './preview-writes.ts';
 import type { RefreshFindings } from './refresh-report.ts';
 import { refreshFindings, trafficBetween } from './refresh-report.ts';
@@ -103,13 +105,15 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   deps.onPhase?.('plan');
   const planned = await planRun(changeSet, extracted.spaces, entriesInScope, options, target);
   const { plan } = planned;
+  // Partitions (where source and target have them) are planned before the guard, which counts their deletions.
+  const partitions = await planPartitions(plan, { source, target, mode: options.mode, concurrency: options.concurrency, logger, ...(deps.signal ? { signal: deps.signal } : {}) });
   const guard = new SafetyGuard({
     dryRun,
     force: options.force,
     maxDeleteCount: options.deletion.maxCount,
     maxDeletePercent: options.deletion.maxPercent,
   });
-  const stop = guardStop(guard, plan, changeSet, options);
+  const stop = guardStop(guard, plan, changeSet, options, partitions.deletions);
   const guardOutcome: GuardOutcome | undefined = stop && {
     code: stop.code,
     message: stop.message,
@@ -138,6 +142,16 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     if (!dryRun) deps.onPhase?.('verify');
     verification = await commitRun(applied, target, checkpoints, options.job);
   }
+  const partitionFigures = await applyPartitions(partitions, {
+    apply: !options.planOnly && !(stop && !dryRun) && !applied.interrupted,
+    target,
+    checkpoints,
+    guard,
+    applied,
+    concurrency: options.concurrency,
+    logger,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
 
   const actions = runActions(plan.actions, { applied, dryRun, ...(previews ? { previews } : {}) });
   const summary = summariseRun({
@@ -157,6 +171,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     readBytes: planned.readBytes,
     ...(planned.refresh ? { refresh: planned.refresh } : {}),
     ...(guardOutcome ? { guard: guardOutcome } : {}),
+    ...(partitionFigures ? { partitions: partitionFigures } : {}),
     guardStopped: stop !== undefined && !dryRun,
   });
   return { summary, plan, changeSet, interrupted: applied.interrupted, ...(stop && !dryRun ? { stoppedBy: stop } : {}) };
@@ -248,9 +263,15 @@ function sourceBytesOf(extracted: Extracted): Map<string, number> {
  * The guard's verdict on the whole plan, before anything is applied: the max-delete and empty-space limits, and
  * drift under `conflicts.policy = fail`. Undefined when the run may go on.
  */
-function guardStop(guard: SafetyGuard, plan: SyncPlan, changeSet: ChangeSet, options: SyncOptions): GuardError | DriftError | undefined {
+function guardStop(
+  guard: SafetyGuard,
+  plan: SyncPlan,
+  changeSet: ChangeSet,
+  options: SyncOptions,
+  partitionDeletions: number,
+): GuardError | DriftError | undefined {
   try {
-    guard.check({ plan, emptySpaces: changeSet.emptySpaces });
+    guard.check({ plan, emptySpaces: changeSet.emptySpaces, partitionDeletions });
   } catch (error) {
     if (error instanceof GuardError) return error;
     throw error;

@@ -1,4 +1,5 @@
 import type { PlannedAction, SyncPlan } from './sync-plan.ts';
+import { plural } from '../catalog/plural.ts';
 import { GuardError } from './engine-errors.ts';
 
 export interface GuardOptions {
@@ -12,6 +13,8 @@ export interface GuardInput {
   plan: SyncPlan;
   /** Spaces whose complete listing came back empty while the checkpoint knows assets there. */
   emptySpaces: readonly string[];
+  /** Partitions the run would delete (engine/plan-partitions.ts): max-delete counts them with the tables. */
+  partitionDeletions?: number;
 }
 
 const DESTRUCTIVE: ReadonlySet<PlannedAction['kind']> = new Set(['delete', 'deprecate']);
@@ -36,9 +39,16 @@ export class SafetyGuard {
     return this.prevented;
   }
 
-  check({ plan, emptySpaces }: GuardInput): void {
+  check({ plan, emptySpaces, partitionDeletions = 0 }: GuardInput): void {
     const destructive = plan.actions.filter((a) => DESTRUCTIVE.has(a.kind)).length;
     this.checkDeletions(destructive, plan.ownedTables, emptySpaces);
+    if (this.options.force || partitionDeletions === 0) return;
+    if (destructive + partitionDeletions > this.options.maxDeleteCount) {
+      throw new GuardError(
+        `the plan deletes ${plural(destructive, 'table')} and ${plural(partitionDeletions, 'partition')}, more than deletion.maxCount (${this.options.maxDeleteCount}); nothing was deleted (use --force to override)`,
+        { deletions: destructive, partitionDeletions, maxCount: this.options.maxDeleteCount },
+      );
+    }
   }
 
   /**
@@ -68,6 +78,15 @@ export class SafetyGuard {
         { deletions: destructive, ownedTables: plan.ownedTables, percent, maxPercent: this.options.maxDeletePercent },
       );
     }
+  }
+
+  /** Whether `count` partition changes of one table may go out now. False in a dry-run, where they are counted. */
+  permitsPartitions(count: number): boolean {
+    if (this.options.dryRun) {
+      this.prevented += count;
+      return false;
+    }
+    return true;
   }
 
   /** Whether an action may touch the target now. False in a dry-run, where it is counted instead. */

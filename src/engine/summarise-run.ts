@@ -5,6 +5,7 @@ import type { Target } from '../catalog/target.ts';
 import type { ChangeSet } from '../change/change-set.ts';
 import { countChanges } from '../change/change-set.ts';
 import type { ApplyResult } from './apply-plan.ts';
+import type { PartitionFigures } from './apply-partitions.ts';
 import { fullRunBytes } from './full-run-bytes.ts';
 import type { RefreshFindings } from './refresh-report.ts';
 import { untrackedWarnings } from './refresh-report.ts';
@@ -34,6 +35,8 @@ export interface SummaryInput {
   /** The refresh's findings and the cost of its listing, when the run refreshed. */
   refresh?: { findings: RefreshFindings; traffic: TrafficFigures };
   guard?: GuardOutcome;
+  /** What the run did to partitions, where source and target have them. */
+  partitions?: PartitionFigures;
   /** The guard stopped the real run before apply. */
   guardStopped: boolean;
 }
@@ -76,6 +79,7 @@ export function summariseRun(input: SummaryInput): RunSummary {
     verified: { checked: verification.checked, matched: verification.matched, readBack: verification.readBack },
     ...(input.refresh ? { refresh: input.refresh.findings } : {}),
     ...(input.guard ? { guard: input.guard } : {}),
+    ...(input.partitions ? { partitions: input.partitions } : {}),
     traffic: {
       source: {
         requests: sourceTraffic.requests,
