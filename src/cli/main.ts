@@ -7,6 +7,7 @@ import { registerInitCommand } from './commands/init-command.ts';
 import { registerReportCommand } from './commands/report-command.ts';
 import { registerRollbackCommand } from './commands/rollback-command.ts';
 import { registerSyncCommands } from './commands/sync-command.ts';
+import { registerVerifyCommand } from './commands/verify-command.ts';
 import { errorCodeOf, ExitCode, exitCodeFor } from './exit-codes.ts';
 import { failureJson, jsonPrinted, printJson, resetJsonOutput } from './json-output.ts';
 import type { ExitCodeValue } from './exit-codes.ts';
@@ -33,6 +34,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
   registerHistoryCommand(program, setExit);
   registerReportCommand(program, setExit);
   registerRollbackCommand(program, setExit);
+  registerVerifyCommand(program, setExit);
   return program;
 }
 

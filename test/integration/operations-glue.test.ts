@@ -1,7 +1,8 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DeleteTableVersionCommand, GetTablesCommand } from '@aws-sdk/client-glue';
+import { DeleteTableCommand, DeleteTableVersionCommand, GetTableCommand, GetTablesCommand, UpdateTableCommand } from '@aws-sdk/client-glue';
+import type { TableInput } from '@aws-sdk/client-glue';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GlueTable } from '../../src/mapping/glue-table.ts';
@@ -69,7 +70,58 @@ async function editCsn(file: string, edit: (doc: any) => void): Promise<void> {
   await writeFile(p, JSON.stringify(doc, null, 2));
 }
 
+/** Another tool rewrites a table: GetTable, change, UpdateTable. */
+async function tamper(name: string, change: (input: TableInput) => TableInput): Promise<void> {
+  const out = await other.send(new GetTableCommand({ DatabaseName: database, Name: name }));
+  const input = toTableInput(out.Table as unknown as GlueTable) as unknown as TableInput;
+  await other.send(new UpdateTableCommand({ DatabaseName: database, TableInput: change(input) }));
+}
+
 describe('operations on Glue (moto)', () => {
+  it('verify finds a table edited by hand (exit 2) and names the field; missing and taken-over tables too; 0 once repaired', async () => {
+    expect((await json('sync')).code).toBe(0);
+    const clean = await json('verify');
+    expect(clean.code).toBe(0);
+    expect(clean.value).toMatchObject({ inSync: true, changed: [], missing: [], takenOver: [], untracked: [] });
+
+    await tamper('salesorders', (t) => ({
+      ...t,
+      StorageDescriptor: {
+        ...t.StorageDescriptor,
+        Columns: t.StorageDescriptor!.Columns!.map((c) => (c.Name === 'noteid' ? { ...c, Comment: 'edited by hand' } : c)),
+      },
+    }));
+    await other.send(new DeleteTableCommand({ DatabaseName: database, Name: 'salesorders_view' }));
+    await tamper('addresses_location', (t) => ({ ...t, Parameters: { ...t.Parameters, 'catalog_sync.owner': 'someone-else' } }));
+
+    const text = await cli('verify');
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(/^Verify: DRIFT FOUND/);
+    expect(text.stdout).toMatch(new RegExp(`~ changed +${database}\\.salesorders +SALES/SalesOrders +version \\d+ → \\d+`));
+    expect(text.stdout).toMatch(/fields: .*column noteid comment/);
+    const { code, value } = await json('verify');
+    expect(code).toBe(2);
+    expect(value.changed).toEqual([expect.objectContaining({ table: `${database}.salesorders`, fields: expect.arrayContaining(['column noteid comment']) })]);
+    expect(value.missing).toEqual([`${database}.salesorders_view`]);
+    expect(value.takenOver).toEqual([`${database}.addresses_location`]);
+    // Nothing was written by looking.
+    expect(value.traffic.target.writes).toBe(0);
+
+    // sync --refresh repairs what is ours to repair (an incremental sync reads only what it writes); the taken-over
+    // table stays someone else's.
+    expect((await json('sync', '--refresh')).value.applied).toMatchObject({ created: 1, updated: 1 });
+    const after = await json('verify');
+    expect(after.value).toMatchObject({ changed: [], missing: [], takenOver: [`${database}.addresses_location`] });
+    // Given back by hand: ours again, but changed behind our back twice (no field differs from what we wrote).
+    await tamper('addresses_location', (t) => ({ ...t, Parameters: { ...t.Parameters, 'catalog_sync.owner': 'nightly' } }));
+    const givenBack = await json('verify');
+    expect(givenBack.code).toBe(2);
+    expect(givenBack.value.changed).toEqual([expect.objectContaining({ table: `${database}.addresses_location`, fields: [] })]);
+    expect((await json('sync', '--refresh')).code).toBe(0);
+    const repaired = await json('verify');
+    expect(repaired.code, JSON.stringify(repaired.value)).toBe(0);
+  });
+
   it('checkpoints rebuild after the checkpoint was deleted: the next sync writes nothing', async () => {
     const first = await json('sync');
     expect(first.code).toBe(0);
