@@ -24,7 +24,7 @@ function changesOf(run: HistoryRun): string {
 
 /** One line per run, newest last: time, id, kind, status, what it did, wall time, rollback. */
 export function formatHistory(rows: readonly HistoryRow[]): string {
-  const lines = ['FINISHED              RUN                                   KIND      STATUS         CHANGES                      TIME      ROLLBACK'];
+  const lines = ['FINISHED              RUN                                   KIND      STATUS         CHANGES                            TIME      ROLLBACK'];
   for (const { run, rollback } of rows) {
     const kind = runKind(run);
     const back = kind === 'sync' ? (rollback.refusals.length === 0 ? 'yes' : `no: ${rollback.refusals[0]}`) : kind === 'rollback' ? `undid ${run.rollbackOf}` : '-';
@@ -34,7 +34,7 @@ export function formatHistory(rows: readonly HistoryRow[]): string {
         run.runId.padEnd(37),
         kind.padEnd(9),
         run.status.padEnd(14),
-        changesOf(run).padEnd(28),
+        changesOf(run).padEnd(34),
         `${run.durationMs} ms`.padEnd(9),
         back,
       ].join(' '),
