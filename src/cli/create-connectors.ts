@@ -6,6 +6,8 @@ import type { EngineLogger } from '../engine/engine-logger.ts';
 import { CsnFilesSource } from '../connectors/csn-files/csn-files-source.ts';
 import { DatasphereSource } from '../connectors/datasphere/datasphere-source.ts';
 import { FileTarget } from '../connectors/file/file-target.ts';
+// Holds no AWS SDK itself: the SDK is loaded when the source first reads (glue-source.ts).
+import { GlueSource } from '../connectors/glue/glue-source.ts';
 import { loadMapping } from '../mapping/load-mapping.ts';
 import { replaceAwsSdkNodeNotice } from './aws-sdk-node-notice.ts';
 
@@ -33,6 +35,21 @@ export function createSource(config: Config, logger?: EngineLogger): Source {
         maxRetryAfterSeconds: source.maxRetryAfterSeconds,
         ...(logger ? { logger } : {}),
       });
+    case 'glue':
+      replaceAwsSdkNodeNotice(logger);
+      return new GlueSource({
+        region: source.region,
+        ...(source.endpoint !== undefined ? { endpoint: source.endpoint } : {}),
+        ...(source.catalogId !== undefined ? { catalogId: source.catalogId } : {}),
+        databases: source.databases,
+        excludeDatabases: source.excludeDatabases,
+        tables: source.tables,
+        excludeTables: source.excludeTables,
+        partitions: source.partitions,
+        maxConcurrency: source.maxConcurrency,
+        maxAttempts: source.maxAttempts,
+        ...(logger ? { logger } : {}),
+      });
   }
 }
 
@@ -45,8 +62,7 @@ export async function createTarget(config: Config, logger?: EngineLogger): Promi
     case 'glue': {
       // Loaded on demand: runs against the file target never pay for loading the AWS SDK.
       replaceAwsSdkNodeNotice(logger);
-      const { GlueTarget } = await import('../connectors/glue/glue-target.ts');
-      return new GlueTarget({
+      const options = {
         region: target.region,
         ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
         ...(target.catalogId !== undefined ? { catalogId: target.catalogId } : {}),
@@ -60,8 +76,16 @@ export async function createTarget(config: Config, logger?: EngineLogger): Promi
         maxConcurrency: target.maxConcurrency,
         maxAttempts: target.maxAttempts,
         job: config.job.name,
-        mapping,
-      });
+        // Moves the S3 locations of tables replicated from a Glue source (mapping/location-rewrites.ts).
+        mapping: { ...mapping, locationRewrites: target.locationRewrites },
+      };
+      // A Glue source's replica (partitions, renamed databases) needs the replica target; anything else the plain one.
+      if (config.source.type === 'glue' || Object.keys(target.databaseRename).length > 0) {
+        const { GlueReplicaTarget } = await import('../connectors/glue/glue-replica-target.ts');
+        return new GlueReplicaTarget({ ...options, databaseRename: target.databaseRename });
+      }
+      const { GlueTarget } = await import('../connectors/glue/glue-target.ts');
+      return new GlueTarget(options);
     }
   }
 }

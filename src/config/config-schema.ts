@@ -41,6 +41,23 @@ const datasphereSource = z.strictObject({
   maxRetryAfterSeconds: z.number().int().min(1).max(3600).default(300),
 });
 
+const glueSource = z.strictObject({
+  type: z.literal('glue'),
+  region: z.string().min(1).default('us-east-1'),
+  endpoint: z.url().optional(),
+  catalogId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+  /** Database globs to replicate (`sales_*`); empty = every database of the catalog. */
+  databases: z.array(z.string().min(1)).default([]),
+  excludeDatabases: z.array(z.string().min(1)).default([]),
+  /** Table globs; a table left out is absent from the source, so its replica is deleted (max-delete guarded). */
+  tables: z.array(z.string().min(1)).default([]),
+  excludeTables: z.array(z.string().min(1)).default([]),
+  /** Replicate partitions too, incrementally (a per-table digest; see README). */
+  partitions: z.boolean().default(false),
+  maxConcurrency: z.number().int().min(1).max(64).default(8),
+  maxAttempts: z.number().int().min(1).max(20).default(6),
+});
+
 const fileTarget = z.strictObject({
   type: z.literal('file'),
   /** Folder the Glue-shaped catalog is written to: one folder per database, one JSON file per table. */
@@ -64,6 +81,10 @@ const glueTarget = z.strictObject({
   keepVersions: z.number().int().min(1).max(100_000).default(10),
   maxConcurrency: z.number().int().min(1).max(64).default(8),
   maxAttempts: z.number().int().min(1).max(20).default(6),
+  /** Locations of tables replicated from a Glue source, moved for this account: the longest matching `from` wins. */
+  locationRewrites: z.array(z.strictObject({ from: z.string().min(1), to: z.string() })).default([]),
+  /** Space (a Glue source's database) → database, instead of `<databasePrefix><space>` for the ones named. */
+  databaseRename: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 
 /** Order in which queued daemon jobs start. */
@@ -81,7 +102,7 @@ export const configSchema = z.strictObject({
         .default('catalog-sync'),
     })
     .prefault({}),
-  source: z.discriminatedUnion('type', [csnFilesSource, datasphereSource]),
+  source: z.discriminatedUnion('type', [csnFilesSource, datasphereSource, glueSource]),
   target: z.discriminatedUnion('type', [fileTarget, glueTarget]),
   checkpoints: z
     .strictObject({
@@ -224,6 +245,7 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type CsnFilesSourceConfig = z.infer<typeof csnFilesSource>;
 export type DatasphereSourceConfig = z.infer<typeof datasphereSource>;
+export type GlueSourceConfig = z.infer<typeof glueSource>;
 export type FileTargetConfig = z.infer<typeof fileTarget>;
 export type GlueTargetConfig = z.infer<typeof glueTarget>;
 export type ChangeOptions = Config['change'];

@@ -6,8 +6,8 @@ import { DEFAULT_CONFIG_FILE } from '../config-option.ts';
 
 /**
  * What init offers. A type offered here but not (yet) in the config schema is refused with a clear message
- * rather than written as an invalid file: `glue` as a source arrives with the Glue-to-Glue sync. Enabling it
- * takes the schema variant and examples for its required keys (REQUIRED_EXAMPLES in init-template.ts).
+ * rather than written as an invalid file. Enabling one takes the schema variant and examples for its required
+ * keys (REQUIRED_EXAMPLES in init-template.ts); the Glue source has none (every key has a default).
  */
 export const INIT_SOURCES = ['csn-files', 'datasphere', 'glue'] as const;
 export const INIT_TARGETS = ['file', 'glue'] as const;
