@@ -12,6 +12,9 @@ const WRITE_OPERATIONS = new Set([
   'DeleteTable',
   'BatchDeleteTable',
   'BatchDeleteTableVersion',
+  'BatchCreatePartition',
+  'BatchUpdatePartition',
+  'BatchDeletePartition',
 ]);
 
 /** The parts of the SDK's HTTP request and response this middleware looks at. */
