@@ -20,6 +20,14 @@ function kib(bytes: number): string {
   return bytes < 1024 ? plural(bytes, 'byte') : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
+/** `1,005 in 35 tables (1 compared): 10 created, 5 deleted` — what happened to partitions, or would in a dry run. */
+function partitionLine(p: NonNullable<RunSummary['partitions']>, dryRun: boolean): string {
+  const counts = dryRun
+    ? [`${p.planned.create} to create`, `${p.planned.update} to update`, `${p.planned.delete} to delete`]
+    : [`${p.applied.created} created`, `${p.applied.updated} updated`, `${p.applied.deleted} deleted`, ...(p.applied.failed > 0 ? [`${p.applied.failed} failed`] : [])];
+  return `${p.partitions.toLocaleString('en-US')} in ${plural(p.tables, 'table')} (${p.compared} compared): ${counts.join(', ')}`;
+}
+
 /**
  * The human-readable run summary printed at the end of `sync`: what was done to each table (with the field diff
  * in a dry run), the problems, then the figures. Under --quiet only the problems, and nothing on a clean run.
@@ -47,6 +55,7 @@ export function formatSummary(s: RunSummary, options: OutputOptions = {}): strin
   lines.push(`  strategies: ${st.full} full, ${st.delta} delta, ${st.metadataOnly} metadata-only, ${st.deletion} deletion, ${st.skipped} skipped`);
   const done = countActions(actions, s.dryRun ? 'planned' : 'done');
   if (done) lines.push(`  ${s.dryRun ? 'would do' : 'done'}:${s.dryRun ? '   ' : '       '}${done}`);
+  if (s.partitions) lines.push(`  partitions: ${partitionLine(s.partitions, s.dryRun)}`);
   const t = s.traffic.target;
   lines.push(`  target:     ${plural(t.requests, 'request')}, ${plural(t.writes, 'write')}, ${kib(t.bytesSent)} sent, ${kib(t.bytesReceived)} received`);
   const src = s.traffic.source;
