@@ -217,11 +217,16 @@ export interface DiffReport {
  * every problem; one of a newer format is refused like everywhere else.
  */
 export async function diffCheckpointFiles(a: string, b: string | undefined, flags: RepairFlags): Promise<DiffReport> {
-  const { paths, sourceSystem } = await jobOf(flags.config);
+  const { config, paths, sourceSystem } = await jobOf(flags.config);
   const located = (await locateCheckpoint(paths)).paths;
   const fileA = resolveSpec(a, located);
   const fileB = resolveSpec(b ?? 'current', located);
-  const [entriesA, entriesB] = [await loadEntries(fileA, sourceSystem), await loadEntries(fileB, sourceSystem)];
+  // The current checkpoint as the store serves it (changes kept beside the file included); backups as they are.
+  const load = async (file: string): Promise<CheckpointEntry[]> => {
+    if (file !== located.file) return loadEntries(file, sourceSystem);
+    return withTarget(config, async (_target, owner) => entriesOf(await readForRepair(paths, owner, { readOnly: true }), file));
+  };
+  const [entriesA, entriesB] = [await load(fileA), await load(fileB)];
   return { command: 'diff', a: fileA, b: fileB, diff: diffSummary(diffCheckpoints(entriesA, entriesB)) };
 }
 

@@ -73,12 +73,15 @@ export function planRollback(
   const overlap = changeLog.find((e) => later.has(e.runId) && e.outcome === 'done' && tables.has(e.table ?? e.assetId) && e.rollbackOf !== runId);
   if (overlap) refusals.push(`run ${overlap.runId} changed ${overlap.table ?? overlap.assetId} later; roll that run back first`);
 
-  // The checkpoint's state before the run: the first backup taken while it ran (a run backs the file up before its
-  // first write). None means there was no checkpoint file yet, which only a run that created everything can say.
+  // The checkpoint's state before the run: the first backup taken after it started (every rewrite of the checkpoint
+  // backs up the file it replaces; the run's first one may come as late as its end), and before the next run that
+  // could write the checkpoint started. None means there was no checkpoint file yet, which only a run that created
+  // everything can say.
   const started = Date.parse(run.startedAt);
-  const finished = Date.parse(run.finishedAt);
+  const next = runs.slice(index + 1).find((r) => runKind(r) === 'sync' || runKind(r) === 'rollback');
+  const until = next ? Date.parse(next.startedAt) : Infinity;
   const during = backups
-    .filter((b) => b.createdAt.getTime() >= started - 1 && b.createdAt.getTime() <= finished + 1)
+    .filter((b) => b.createdAt.getTime() >= started - 1 && b.createdAt.getTime() < until)
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   const backup = during[0]?.fileName;
   if (!backup && !steps.every((s) => s.undo === 'delete' && lines.find((l) => l.assetId === s.assetId)?.change === 'CREATED')) {

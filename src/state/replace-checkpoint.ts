@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 
 import type { CheckpointEntry } from '../catalog/checkpoint.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { createBackup } from './backups.ts';
-import { checkpointChunks, emptyDocument, readCheckpointFile, snapshotCheckpoint, toStoredEntry } from './checkpoint-file.ts';
+import path from 'node:path';
+import { checkpointChunks, emptyDocument, readCheckpointFile, serializeCheckpoint, snapshotCheckpoint, toStoredEntry } from './checkpoint-file.ts';
 import type { CheckpointDocument } from './checkpoint-file.ts';
 import { checkOwner } from './checkpoint-identity.ts';
 import type { CheckpointOwner } from './checkpoint-identity.ts';
@@ -12,11 +12,13 @@ import { CHECKPOINT_FORMAT_VERSION, parseEntry } from './checkpoint-schema.ts';
 import { adoptLegacyCheckpoint, locateCheckpoint } from './locate-checkpoint.ts';
 import { keepCorruptAside } from './restore-backup.ts';
 import { CheckpointCorruptError, CheckpointVersionError } from './state-errors.ts';
+import { openCheckpointStore } from './file-checkpoint-store.ts';
+import { formatFileTimestamp, sequenceSuffix } from './file-timestamp.ts';
 
 /** The checkpoint as a repair command finds it. */
 export type CurrentCheckpoint =
   | { state: 'missing' }
-  | { state: 'valid'; document: CheckpointDocument }
+  | { state: 'valid'; document: CheckpointDocument; entries: CheckpointEntry[] }
   | { state: 'corrupt'; problems: string[] };
 
 /**
@@ -36,7 +38,17 @@ export async function readForRepair(
   if (!result.exists) return { state: 'missing' };
   if (result.ok) {
     checkOwner(result.document, owner, file);
-    return { state: 'valid', document: result.document };
+    // The entries as the store serves them: the snapshot plus whatever the store keeps beside it (changes not yet
+    // folded into the snapshot), so a repair never loses a confirmed write.
+    const store = await openCheckpointStore({
+      dir: paths.dir,
+      sourceSystem: paths.sourceSystem,
+      owner,
+      readOnly: true,
+      flushEvery: 1_000_000,
+      backups: { keep: 1_000_000, maxAgeDays: 0 },
+    });
+    return { state: 'valid', document: result.document, entries: store.all() };
   }
   if (result.unsupportedVersion !== undefined) {
     throw new CheckpointVersionError(file, result.unsupportedVersion, CHECKPOINT_FORMAT_VERSION);
@@ -77,13 +89,38 @@ export async function replaceCheckpoint(
   const result: ReplaceResult = {};
   await fs.mkdir(paths.dir, { recursive: true });
   if (current.state === 'valid') {
-    const backup = await createBackup(paths, now);
-    if (backup) result.backup = backup.path;
+    result.backup = await backupState(paths, owner, current, now);
   } else if (current.state === 'corrupt') {
     result.corruptAside = await keepCorruptAside(paths, now);
   }
   await writeFileAtomic(paths.file, checkpointChunks(snapshotCheckpoint(document, now)));
   return result;
+}
+
+/**
+ * The state a repair replaces, saved as a backup (a complete, checksummed checkpoint file in the backup folder, named
+ * like every backup, so `checkpoints backups|restore|diff` know it): what the store served, not just the snapshot file.
+ */
+async function backupState(paths: CheckpointPaths, owner: CheckpointOwner, current: CurrentCheckpoint & { state: 'valid' }, now: Date): Promise<string> {
+  const document = emptyDocument(paths.sourceSystem, owner);
+  document.extra = current.document.extra;
+  for (const entry of current.entries) {
+    const parsed = parseEntry(entry);
+    if (parsed.ok) document.entries.set(entry.assetId, toStoredEntry(entry, parsed.entry));
+  }
+  // Stamped like the store's backups, the time of the state it holds.
+  const updatedAt = current.document.updatedAt ? new Date(current.document.updatedAt) : now;
+  await fs.mkdir(paths.backupDir, { recursive: true });
+  const stamp = formatFileTimestamp(now);
+  for (let attempt = 0; ; attempt += 1) {
+    const file = path.join(paths.backupDir, `${paths.baseName}_${stamp}${sequenceSuffix(attempt)}.json`);
+    try {
+      await fs.writeFile(file, serializeCheckpoint(document, updatedAt), { flag: 'wx' });
+      return file;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 /** The entries of the current checkpoint, or none when it is missing. A corrupt one is refused: restore or rebuild. */
@@ -96,5 +133,5 @@ export function entriesOf(current: CurrentCheckpoint, file: string): CheckpointE
       current.problems,
     );
   }
-  return Array.from(current.document.entries.values(), (stored) => stored.entry);
+  return current.entries;
 }
