@@ -38,6 +38,7 @@ const COLUMNS: Column[] = [
   { title: 'DEL', right: true, value: (r) => String(r.changes.deleted) },
   { title: 'F/D/M/X', right: true, value: (r) => `${r.strategies.full}/${r.strategies.delta}/${r.strategies.metadataOnly}/${r.strategies.deletion}` },
   { title: 'SRC REQ', right: true, value: (r) => String(r.source.requests) },
+  { title: 'SRC OUT', right: true, value: (r) => formatBytes(r.source.bytesSent) },
   { title: 'SRC IN', right: true, value: (r) => formatBytes(r.source.bytesReceived) },
   { title: 'TGT REQ', right: true, value: (r) => String(r.target.requests) },
   { title: 'TGT OUT', right: true, value: (r) => formatBytes(r.target.bytesSent) },

@@ -101,7 +101,7 @@ describe('catalog-sync report', () => {
     expect(code).toBe(0);
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^Savings report: 5 run\(s\), .*; left out: 1 dry-run\(s\)$/);
-    expect(lines[1]).toMatch(/^RUN\s+STARTED\s+MODE\s+STATUS\s+ASSETS\s+NEW\s+CHG\s+DEL\s+F\/D\/M\/X\s+SRC REQ\s+SRC IN\s+TGT REQ\s+TGT OUT\s+TGT IN\s+FULL RUN\s+SAVED\s+%\s+TIME\s+FAIL$/);
+    expect(lines[1]).toMatch(/^RUN\s+STARTED\s+MODE\s+STATUS\s+ASSETS\s+NEW\s+CHG\s+DEL\s+F\/D\/M\/X\s+SRC REQ\s+SRC OUT\s+SRC IN\s+TGT REQ\s+TGT OUT\s+TGT IN\s+FULL RUN\s+SAVED\s+%\s+TIME\s+FAIL$/);
     expect(lines.slice(2, 7).every((l) => /incremental\s+ok\s+/.test(l))).toBe(true);
     expect(lines[8]).toMatch(/^TOTAL\s+all ok\s+/);
     expect(stdout).toMatch(/By strategy: 7 full, 1 delta, 1 metadata-only, 1 deletion, \d+ skipped/);
