@@ -1,3 +1,4 @@
+import type { AssetStorage } from './asset-storage.ts';
 import type { NativeGlueTable } from './native-glue-table.ts';
 
 /**
@@ -97,6 +98,11 @@ export interface Asset {
    * sources set it; it is hashed only where present, so other assets hash as they always did.
    */
   glue?: NativeGlueTable;
+  /**
+   * Where the asset's replicated data lies, from the first matching `storage.rules` entry (never set on an asset
+   * that has a native Glue part). Hashed with the schema only where present.
+   */
+  storage?: AssetStorage;
 }
 
 export function assetId(space: string, technicalName: string): string {

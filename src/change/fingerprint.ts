@@ -60,6 +60,8 @@ function writeAsset(sink: UnitSink, asset: Asset): void {
   sink.value(asset.customProperties);
   // A Glue source's native part is hashed too (hash-asset.ts); only present there, so other fingerprints stay as they were.
   if (asset.glue !== undefined) sink.value(asset.glue);
+  // Likewise the storage a `storage.rules` entry gave the asset: a changed rule must not reuse the old hashes.
+  if (asset.storage !== undefined) sink.value(asset.storage);
 }
 
 /** Distinguishes fingerprints taken under different comparison options. Facets all on is the same as no facets. */

@@ -28,6 +28,7 @@ export function schemaFacet(asset: Asset): unknown {
     constraints: asset.constraints,
     glue: asset.glue === undefined ? undefined : nativeSchemaFacet(asset.glue),
     kind: asset.kind,
+    storage: asset.storage,
   };
 }
 
@@ -119,6 +120,9 @@ function writeSchema(sink: ByteSink, asset: Asset, text: Text): void {
   // Only a Glue source's assets have a native part; every other asset hashes exactly as before.
   if (asset.glue !== undefined) member(sink, true, K_GLUE, nativeSchemaFacet(asset.glue), text);
   member(sink, true, K_KIND, asset.kind, text);
+  // Storage from a `storage.rules` entry is structure (how the data is read): a moved Location is a full write.
+  // Only present where a rule applies, so other assets hash exactly as before.
+  if (asset.storage !== undefined) member(sink, true, K_STORAGE, asset.storage, text);
   sink.byte(CLOSE_OBJECT);
 }
 
@@ -192,6 +196,7 @@ const K_LABEL = quotedKey('label');
 const K_SEMANTICS = quotedKey('semantics');
 const K_CUSTOM_PROPERTIES = quotedKey('customProperties');
 const K_GLUE = quotedKey('glue');
+const K_STORAGE = quotedKey('storage');
 const SCHEMA_OPEN = asciiBytes('{"columns":[');
 const K_COLUMNS_OPEN = asciiBytes('"columns":[');
 const OPEN_OBJECT = 0x7b;

@@ -9,10 +9,20 @@ import { FileTarget } from '../connectors/file/file-target.ts';
 // Holds no AWS SDK itself: the SDK is loaded when the source first reads (glue-source.ts).
 import { GlueSource } from '../connectors/glue/glue-source.ts';
 import { loadMapping } from '../mapping/load-mapping.ts';
+import { StorageRulesSource } from '../mapping/storage-rules-source.ts';
 import { replaceAwsSdkNodeNotice } from './aws-sdk-node-notice.ts';
 
-/** The one place that knows which connector serves which `type`. */
+/**
+ * The one place that knows which connector serves which `type`. With `storage.rules`, a Datasphere or CSN source's
+ * assets leave it with their storage part set (mapping/storage-rules-source.ts); a Glue source's carry their own.
+ */
 export function createSource(config: Config, logger?: EngineLogger): Source {
+  const source = connectorSource(config, logger);
+  if (config.storage.rules.length === 0 || config.source.type === 'glue') return source;
+  return new StorageRulesSource(source, config.storage.rules);
+}
+
+function connectorSource(config: Config, logger?: EngineLogger): Source {
   const source = config.source;
   switch (source.type) {
     case 'csn-files':

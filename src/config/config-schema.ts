@@ -88,6 +88,30 @@ const glueTarget = z.strictObject({
 });
 
 /** Order in which queued daemon jobs start. */
+/** One `storage.rules` entry (mapping/storage-rules.ts resolves it; mappings/storage-formats.json spells the formats). */
+const storageRule = z.strictObject({
+  match: z
+    .strictObject({
+      space: z.string().min(1).optional(),
+      name: z.string().min(1).optional(),
+      kind: z.enum(['table', 'view', 'remote-table', 'analytic-model', 'dimension', 'fact', 'text', 'hierarchy']).optional(),
+    })
+    .prefault({}),
+  location: z.string().regex(/^s3a?:\/\/[^/]+/, 'an S3 URI, s3://bucket/prefix/'),
+  format: z.enum(['parquet', 'csv', 'json', 'orc', 'avro']),
+  csv: z
+    .strictObject({
+      delimiter: z.string().min(1).max(1).default(','),
+      header: z.boolean().default(false),
+      quote: z.string().max(1).nullable().default(null),
+      escape: z.string().min(1).max(1).default('\\'),
+    })
+    .prefault({}),
+  partitionKeys: z
+    .array(z.strictObject({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), type: z.string().min(1).optional() }))
+    .default([]),
+});
+
 const jobPriority = z.enum(['critical', 'high', 'normal', 'low']);
 
 export const configSchema = z.strictObject({
@@ -139,6 +163,12 @@ export const configSchema = z.strictObject({
       defaultDecimal: z.string().regex(/^decimal\(\d+,\d+\)$/).default('decimal(38,10)'),
       /** Prefix of the table Parameters that carry business context. */
       parameterPrefix: z.string().min(1).default('datasphere.'),
+    })
+    .prefault({}),
+  storage: z
+    .strictObject({
+      /** First match wins; an asset no rule matches keeps whatever storage its table has (someone else's). */
+      rules: z.array(storageRule).default([]),
     })
     .prefault({}),
   deletion: z
@@ -251,3 +281,4 @@ export type GlueTargetConfig = z.infer<typeof glueTarget>;
 export type ChangeOptions = Config['change'];
 export type MappingOptions = Config['mapping'];
 export type JobPriority = z.infer<typeof jobPriority>;
+export type StorageRuleConfig = z.infer<typeof storageRule>;

@@ -2,6 +2,7 @@ import type { Asset } from '../catalog/asset.ts';
 import type { AssetHashes } from '../catalog/hashes.ts';
 import type { TableRef } from '../catalog/target.ts';
 import { buildGlueColumns } from './build-glue-columns.ts';
+import { applyStorage } from './apply-storage.ts';
 import { buildNativeTableInput } from './build-native-table-input.ts';
 import { buildTableParameters } from './build-table-parameters.ts';
 import { fitText, GLUE_LIMITS, toMultiLine } from './glue-limits.ts';
@@ -82,6 +83,8 @@ export function buildTableInput(asset: Asset, ctx: BuildContext): BuiltTableInpu
   input.TableType = TABLE_TYPE;
   input.Parameters = parameters.parameters;
   input.StorageDescriptor = { Columns: columns.columns };
+  // Where a `storage.rules` entry gave the asset its storage, the table says where and how its data lies.
+  if (asset.storage !== undefined) applyStorage(input, asset.storage);
   return { input, warnings, fallbackTypes: columns.fallbacks };
 }
 

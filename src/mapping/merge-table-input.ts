@@ -1,8 +1,9 @@
 import type { Facet } from '../catalog/hashes.ts';
 import type { WriteStrategy } from '../catalog/target.ts';
-import type { GlueColumn, GlueParameters, GlueTable, GlueTableInput } from './glue-table.ts';
+import type { GlueColumn, GlueParameters, GlueStorageDescriptor, GlueTable, GlueTableInput } from './glue-table.ts';
 import { isReplicaInput, mergeReplicaInput } from './merge-replica-input.ts';
 import { sortedRecord } from './stable-json.ts';
+import { STORAGE_TABLE_KEYS } from './storage-formats.ts';
 import { columnKeyOwner, tableKeyOwner } from './table-parameters.ts';
 import { toTableInput } from './to-table-input.ts';
 
@@ -96,12 +97,35 @@ function updateColumnMetadata(current: GlueColumn[], desired: GlueColumn[], pref
   });
 }
 
+/** Replaces the storage parts a rule owns: Location, formats, SerDe, partition keys and the format's table Parameters. */
+function takeStorage(result: Record<string, unknown>, wanted: GlueTableInput): void {
+  const sd = (result.StorageDescriptor ?? {}) as GlueStorageDescriptor;
+  const want = wanted.StorageDescriptor as GlueStorageDescriptor;
+  result.StorageDescriptor = {
+    ...sd,
+    Location: want.Location,
+    InputFormat: want.InputFormat,
+    OutputFormat: want.OutputFormat,
+    SerdeInfo: want.SerdeInfo,
+  };
+  if (wanted.PartitionKeys !== undefined) result.PartitionKeys = wanted.PartitionKeys;
+  else delete result.PartitionKeys;
+  const parameters: GlueParameters = { ...(result.Parameters as GlueParameters | undefined) };
+  for (const key of STORAGE_TABLE_KEYS) {
+    const value = wanted.Parameters?.[key];
+    if (value === undefined) delete parameters[key];
+    else parameters[key] = value;
+  }
+  result.Parameters = sortedRecord(parameters);
+}
+
 /**
  * THE merge of a desired TableInput onto the table Glue holds, shared by every target. UpdateTable replaces the
  * whole TableInput, so the result starts from the current table and replaces only what this write owns: what the
  * strategy owns plus what every listed facet owns. Parameters and column Parameters outside our prefixes,
  * StorageDescriptor parts other than Columns (Location, SerdeInfo, formats…), PartitionKeys, Owner, TableType
- * and view text always survive. Control parameters (ownership, ids, hashes) are always rewritten, and a
+ * and view text survive — except that a desired Location (a `storage.rules` entry applies) makes the storage ours,
+ * replaced by writes that own the schema. Control parameters (ownership, ids, hashes) are always rewritten, and a
  * deprecation marker is dropped, since the asset is live again. Without a current table, the result is `desired`.
  */
 export function mergeTableInput(
@@ -137,6 +161,9 @@ export function mergeTableInput(
       Columns: updateColumnMetadata(currentColumns, desiredColumns, prefix),
     };
   }
+  // Storage from a `storage.rules` entry (a desired Location) is ours and travels with the schema facet; without
+  // one, the storage stays whoever's it is.
+  if (owned.has('schema') && wanted.StorageDescriptor?.Location !== undefined) takeStorage(result, wanted);
   // Back through toTableInput for the canonical field order (and to drop an emptied Description).
   return toTableInput(result as unknown as GlueTableInput);
 }
