@@ -202,3 +202,30 @@ describe('checkpoints forget, diff, prune', () => {
     expect(await backups()).toContain(path.basename(value.backup));
   });
 });
+
+describe('the other operations on crafted checkpoint files', () => {
+  it.each([
+    ['truncated', (t: string) => t.slice(0, Math.floor(t.length / 2)), 'CHECKPOINT_CORRUPT'],
+    ['bad checksum', (t: string) => t.replace(/"schema":"[0-9a-f]{8}/, '"schema":"00000000'), 'CHECKPOINT_CORRUPT'],
+    ['duplicate', (t: string) => t.replace('"SALES/SalesOrders":', '"SALES/SalesOrders_Copy":'), 'CHECKPOINT_CORRUPT'],
+    ['from a future format', (t: string) => t.replace('"formatVersion": 1', '"formatVersion": 2'), 'CHECKPOINT_VERSION_UNSUPPORTED'],
+  ])('%s, no backup: verify and rollback stop with the reason and change nothing; history, report and prune still work', async (_name, edit, code) => {
+    const run = JSON.parse((await readFile(path.join(dir, 'history.jsonl'), 'utf8')).trim()).runId as string;
+    await rm(backupDir, { recursive: true });
+    await craft(edit);
+    const damaged = await readFile(checkpointFile, 'utf8');
+    for (const args of [['verify'], ['rollback', run], ['rollback', run, '--dry-run']]) {
+      const result = await json(...args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.value.error.code, args.join(' ')).toBe(code);
+    }
+    expect(await readFile(checkpointFile, 'utf8')).toBe(damaged);
+    expect((await json('history')).value.runs[0].runId).toBe(run);
+    expect(JSON.parse((await cli('report', '--format', 'json')).stdout).totals.runs).toBeGreaterThanOrEqual(1);
+    const prune = await json('checkpoints', 'prune');
+    expect(prune.code).toBe(0);
+    // A damaged file is not backed up as if it were a state to go back to.
+    expect(prune.value.backup).toBeUndefined();
+    expect(await readFile(checkpointFile, 'utf8')).toBe(damaged);
+  });
+});
