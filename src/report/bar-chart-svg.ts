@@ -21,12 +21,17 @@ const LEFT = 76;
 /** Width of one run's group: wide while there are few runs, at least 44 px when there are many (the page scrolls). */
 const groupWidth = (runs: number): number => Math.max(44, Math.min(120, Math.floor(960 / Math.max(1, runs))));
 
-/** A tidy axis maximum: 1, 2 or 5 times a power of ten at or above the largest value. */
+/**
+ * A tidy axis maximum: 1, 2, 4, 5 or 8 times a power of ten at or above the largest value, in the binary unit the
+ * axis labels use (B, KiB, MiB, …), so that the four grid steps read as round numbers of that unit.
+ */
 function niceMax(value: number): number {
   if (value <= 0) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
+  const unit = 1024 ** Math.max(0, Math.floor(Math.log(value) / Math.log(1024)));
+  const scaled = value / unit;
+  const power = 10 ** Math.floor(Math.log10(scaled));
+  for (const step of [1, 2, 4, 5, 8, 10]) if (step * power >= scaled) return step * power * unit;
+  return 10 * power * unit;
 }
 
 /**
