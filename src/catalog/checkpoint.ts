@@ -39,4 +39,9 @@ export interface CheckpointStore {
   put(entry: CheckpointEntry): Promise<void>;
   remove(assetId: string): Promise<void>;
   flush(): Promise<void>;
+  /**
+   * The end of a run (or of the daemon's hold on the store): everything durable and, where the store keeps a
+   * journal beside a snapshot, folded into a new snapshot. Optional; callers fall back to flush().
+   */
+  close?(): Promise<void>;
 }

@@ -57,6 +57,7 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
       flushIntervalMs: config.checkpoints.flushIntervalMs,
       backups: config.checkpoints.backups,
       onWarning: (m) => logger.warn(m),
+      onEvent: (event) => logger.debug(event, 'checkpoint written'),
       // The checkpoint belongs to this job and target and refuses any other; runs that write nothing change no file.
       owner: { job: config.job.name, target: target.identity },
       readOnly: !options.lock,
@@ -96,7 +97,8 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
     stoppedBy: () => firstSignal,
     async close() {
       try {
-        await checkpoints.flush();
+        // The end of the run: the journal is folded into the snapshot (a second signal only flushes: see above).
+        await (checkpoints.close ? checkpoints.close() : checkpoints.flush());
         await target.close?.();
       } finally {
         process.off('SIGINT', onSignal);

@@ -78,17 +78,19 @@ export class CheckpointLease {
   abandon(): Promise<void> {
     return this.#serial(async () => {
       this.#users = 0;
-      await this.#letGo();
+      await this.#letGo(false);
     });
   }
 
-  async #letGo(): Promise<void> {
+  /** `close`: fold the journal into the snapshot (an idle daemon leaves one file); a shutdown in a hurry only flushes. */
+  async #letGo(close = true): Promise<void> {
     const store = this.#store;
     const lock = this.#lock;
     this.#store = undefined;
     this.#lock = undefined;
     try {
-      await store?.flush();
+      if (close && store?.close) await store.close();
+      else await store?.flush();
     } catch (error) {
       // Not lost work: every written table carries its hashes, so the next run records what this flush missed.
       this.#options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'checkpoint flush failed on release');

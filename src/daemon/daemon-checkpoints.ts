@@ -38,6 +38,7 @@ export async function daemonCheckpointAccess(
         flushIntervalMs: config.checkpoints.flushIntervalMs,
         backups: config.checkpoints.backups,
         onWarning: (m) => logger.warn({}, m),
+        onEvent: (event) => logger.debug({ ...event }, 'checkpoint written'),
         owner: { job: config.job.name, target: identity },
       }),
   };

@@ -14,7 +14,7 @@ import { isProcessAlive } from './process-alive.ts';
  */
 export async function writeFileAtomic(
   target: string,
-  data: string | Uint8Array | Iterable<string | Uint8Array>,
+  data: string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
 ): Promise<void> {
   const dir = path.dirname(target);
   const temp = tempPathFor(dir, path.basename(target));
@@ -24,6 +24,9 @@ export async function writeFileAtomic(
     try {
       if (typeof data === 'string' || data instanceof Uint8Array) {
         await handle.writeFile(data);
+      } else if (Symbol.asyncIterator in data) {
+        // A stream (a compressed checkpoint): written as its chunks come.
+        for await (const chunk of data) await handle.writeFile(chunk);
       } else {
         // Chunk by chunk: a 100k-entry checkpoint never needs one 50 MB buffer.
         for (const chunk of data) await handle.writeFile(chunk);

@@ -6,12 +6,14 @@ import { copyFileAtomic, removeStaleTempFiles, writeFileAtomic } from './atomic-
 import { createBackup, findNewestValidBackup, pruneBackups, scanBackups } from './backups.ts';
 import type { BackupRetention } from './backups.ts';
 import { checkpointChunks, readCheckpointFile, snapshotCheckpoint } from './checkpoint-file.ts';
-import type { CheckpointDocument } from './checkpoint-file.ts';
+import type { CheckpointDocument, JournalReplay } from './checkpoint-file.ts';
 import type { CheckpointPaths } from './checkpoint-paths.ts';
 import { canonicalTargetIdentity, checkOwner } from './checkpoint-identity.ts';
 import type { CheckpointOwner } from './checkpoint-identity.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './checkpoint-schema.ts';
 import { keepCorruptAside } from './restore-backup.ts';
+import { encodeSnapshot } from './snapshot-stream.ts';
+import type { SnapshotCompression } from './snapshot-stream.ts';
 import { CheckpointCorruptError, CheckpointVersionError } from './state-errors.ts';
 
 export interface CheckpointFileAdapterOptions {
@@ -23,6 +25,10 @@ export interface CheckpointFileAdapterOptions {
   owner?: CheckpointOwner;
   /** Read without changing any file: a corrupt file is reported and its backup served from memory only. */
   readOnly?: boolean;
+  /** How snapshots are written (config `checkpoints.compression`); either kind is read. */
+  compression?: SnapshotCompression;
+  /** Called when a snapshot has been written (renamed into place), before anything else happens. */
+  onSnapshotWritten?: (entries: number) => void;
 }
 
 /**
@@ -33,7 +39,8 @@ export interface CheckpointFileAdapterOptions {
  *   `adopted` tells the store to record the owner). When it is corrupt, the newest valid backup takes its place
  *   (put back on disk at once, so an otherwise unchanged run still leaves a good file) and the damaged one is kept
  *   aside — unless read-only, where the backup is only served from memory, with a warning saying so.
- * - write(): backup of the previous file, atomic replace, retention. Never called on a read-only store.
+ * - write(): backup of the previous file, atomic replace (gzip-compressed when configured), retention. Never called
+ *   on a read-only store. The journal beside the file is the store's business (file-checkpoint-store.ts).
  */
 export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
   readonly #options: CheckpointFileAdapterOptions;
@@ -41,6 +48,8 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
   #diskVerified = false;
   /** Set by read() when the file recorded no owner and was given this one (in memory: the store records it). */
   adopted = false;
+  /** What read() found of the journal beside the file (replayed onto the document, stale, none). */
+  journal: JournalReplay | undefined;
 
   constructor(options: CheckpointFileAdapterOptions) {
     this.#options = options;
@@ -66,6 +75,7 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
     if (result.ok) {
       this.#checkOwner(result.document);
       this.#diskVerified = true;
+      this.journal = result.journal;
       return result.document;
     }
     if (result.unsupportedVersion !== undefined) {
@@ -123,10 +133,12 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
 
     await fs.mkdir(paths.dir, { recursive: true });
     const backup = await createBackup(paths, now);
-    await writeFileAtomic(paths.file, checkpointChunks(snapshot));
+    await writeFileAtomic(paths.file, encodeSnapshot(checkpointChunks(snapshot), this.#options.compression ?? 'none'));
     const knownValid = this.#diskVerified ? backup?.path : undefined;
     this.#diskVerified = true;
     document.updatedAt = now.toISOString();
+    if (snapshot.checksum !== undefined) document.checksum = snapshot.checksum;
+    this.#options.onSnapshotWritten?.(snapshot.entries.length);
 
     try {
       await pruneBackups(paths, backups, now, knownValid === undefined ? {} : { knownValid });

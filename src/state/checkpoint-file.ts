@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
 
 import type { CheckpointEntry } from '../catalog/checkpoint.ts';
 import type { TargetIdentity } from '../catalog/target.ts';
-import { canonicalizeFresh, canonicalizeOwned, stringifyCanonical } from './canonical-json.ts';
+import { canonicalize, canonicalizeOwned, stringifyCanonical } from './canonical-json.ts';
+import { journalPathFor, readJournal } from './checkpoint-journal.ts';
 import {
   CHECKPOINT_FORMAT_VERSION,
   KNOWN_HEADER_FIELDS,
@@ -13,6 +13,9 @@ import {
 } from './checkpoint-schema.ts';
 import type { ParsedEntry } from './checkpoint-schema.ts';
 import { canonicalTargetIdentity } from './checkpoint-identity.ts';
+import { snapshotEntry } from './entry-snapshot.ts';
+import { readSnapshotFile } from './read-snapshot.ts';
+import { CheckpointJournalCorruptError } from './state-errors.ts';
 
 /**
  * The checkpoint file format (formatVersion 1), one file per job and source system:
@@ -45,13 +48,37 @@ import { canonicalTargetIdentity } from './checkpoint-identity.ts';
  * top level or in an entry, are kept and written back unchanged. `job` and `target` (the owner: see
  * checkpoint-identity.ts) are optional — files written before they were recorded lack them — and, like the rest of
  * the header, checked by the schema rather than the checksum.
+ *
+ * This file is the snapshot. Changes made durable between two snapshots are in the journal beside it
+ * (checkpoint-journal.ts), and readCheckpointFile returns the two together. The snapshot may be stored gzip-
+ * compressed under the same name (snapshot-stream.ts); every reader tells by its first bytes.
  */
 
-/** An entry as the store holds it: a frozen canonical snapshot plus its serialised member, computed once per put. */
+/** An entry as the store holds it: a frozen canonical snapshot and its serialised member. */
 export interface StoredEntry {
   readonly entry: CheckpointEntry;
-  /** `"<assetId>":<canonical entry JSON>` — reused verbatim by every flush and by the checksum. */
+  /** `"<assetId>":<canonical entry JSON>` — what the file and the checksum are made of. */
   readonly member: string;
+}
+
+/**
+ * The store's StoredEntry: the member is computed when a snapshot is written rather than held — at a million
+ * entries, holding it would double the store's memory.
+ */
+export class LazyStoredEntry implements StoredEntry {
+  readonly entry: CheckpointEntry;
+
+  constructor(entry: CheckpointEntry) {
+    this.entry = entry;
+  }
+
+  get member(): string {
+    return memberOf(this.entry);
+  }
+}
+
+function memberOf(entry: CheckpointEntry): string {
+  return `${JSON.stringify(entry.assetId)}:${stringifyCanonical(entry)}`;
 }
 
 /** The in-memory form of one checkpoint file (this is what lowdb holds as `db.data`). */
@@ -62,6 +89,8 @@ export interface CheckpointDocument {
   target?: TargetIdentity;
   /** updatedAt of the file it was read from or last written to; unset for a new document. */
   updatedAt?: string;
+  /** The checksum of that file's entries: with updatedAt, what a journal names the snapshot it extends by. */
+  checksum?: string;
   /** Top-level fields this version does not know, carried through verbatim. */
   extra: Record<string, unknown>;
   entries: Map<string, StoredEntry>;
@@ -70,12 +99,14 @@ export interface CheckpointDocument {
 /** The file content frozen at one instant; turned into bytes by checkpointChunks(). */
 export interface CheckpointSnapshot {
   head: string;
-  /** Members sorted by assetId. */
-  members: string[];
+  /** The entries, sorted by assetId: immutable, so holding them is holding their content at this instant. */
+  entries: StoredEntry[];
+  /** Set by checkpointChunks() once it has produced the last chunk. */
+  checksum?: string;
 }
 
 export type CheckpointParseResult =
-  | { ok: true; document: CheckpointDocument; entryCount: number; problems: [] }
+  | { ok: true; document: CheckpointDocument; entryCount: number; problems: []; journal?: JournalReplay }
   | {
       ok: false;
       problems: string[];
@@ -88,9 +119,6 @@ export type CheckpointParseResult =
 const MAX_PROBLEMS = 100;
 /** Members per write/hash chunk: ~1 MB of text, big enough to amortise calls, small enough to stay out of the way. */
 const MEMBERS_PER_CHUNK = 2000;
-/** The object members of an entry that zod builds afresh (see toStoredEntry). */
-const ZOD_BUILT_MEMBERS = ['hashes', 'target', 'customProperties'] as const;
-const ALL_ZOD_BUILT: ReadonlySet<string> = new Set(ZOD_BUILT_MEMBERS);
 
 export function emptyDocument(sourceSystem: string, owner?: { job: string; target: TargetIdentity }): CheckpointDocument {
   const document: CheckpointDocument = { sourceSystem, extra: {}, entries: new Map() };
@@ -102,35 +130,35 @@ export function emptyDocument(sourceSystem: string, owner?: { job: string; targe
 }
 
 /**
- * Snapshots an entry that passed the schema. `parsed` is zod's output for `original`: a new object, so it can be
- * adopted in place instead of copied again — but only the parts zod really rebuilt (checked by identity, in case a
- * zod version ever passes something through), the rest is copied.
+ * Snapshots an entry that passed the schema (`parsed`: zod's output for `original`). The snapshot is a frozen
+ * canonical copy, so later changes to either object never reach it.
  */
 export function toStoredEntry(original: CheckpointEntry, parsed: ParsedEntry): StoredEntry {
-  let snapshot: CheckpointEntry;
-  if ((parsed as object) === original) {
-    snapshot = canonicalizeOwned(structuredClone(original));
-  } else {
-    const allRebuilt = ZOD_BUILT_MEMBERS.every((key) => parsed[key] !== original[key]);
-    const owned = allRebuilt
-      ? ALL_ZOD_BUILT
-      : new Set(ZOD_BUILT_MEMBERS.filter((key) => parsed[key] !== original[key]));
-    snapshot = canonicalizeFresh(parsed, owned);
-  }
-  return { entry: snapshot, member: `${JSON.stringify(snapshot.assetId)}:${stringifyCanonical(snapshot)}` };
+  const fast = snapshotEntry(original);
+  return new LazyStoredEntry(fast.ok ? fast.entry : canonicalize(parsed));
 }
 
-/** The canonical text of the entries (see the format comment), in chunks. */
-function* entriesText(members: readonly string[]): Generator<string> {
-  if (members.length === 0) {
-    yield '{}';
-    return;
+/** The canonical text of the entries (see the format comment), in chunks, from their members. */
+function* entriesText(members: Iterable<string>): Generator<string> {
+  let chunk: string[] = [];
+  let first = true;
+  for (const member of members) {
+    chunk.push(member);
+    if (chunk.length === MEMBERS_PER_CHUNK) {
+      yield `${first ? '{\n    ' : ',\n    '}${chunk.join(',\n    ')}`;
+      first = false;
+      chunk = [];
+    }
   }
-  for (let start = 0; start < members.length; start += MEMBERS_PER_CHUNK) {
-    const chunk = members.slice(start, start + MEMBERS_PER_CHUNK).join(',\n    ');
-    yield start === 0 ? `{\n    ${chunk}` : `,\n    ${chunk}`;
+  if (chunk.length > 0) {
+    yield `${first ? '{\n    ' : ',\n    '}${chunk.join(',\n    ')}`;
+    first = false;
   }
-  yield '\n  }';
+  yield first ? '{}' : '\n  }';
+}
+
+function* membersOf(entries: readonly StoredEntry[]): Generator<string> {
+  for (const stored of entries) yield stored.member;
 }
 
 /** `sha256:<hex>` of the entries' canonical text, given their members sorted by assetId. */
@@ -141,13 +169,14 @@ export function entriesChecksum(members: readonly string[]): string {
 }
 
 /**
- * Freezes the document's current content. Synchronous and O(n) plus one sort of the ids — no entry is
- * re-serialised — so the store can call it at the start of a write while put() calls keep arriving.
+ * Freezes the document's current content. Synchronous — the ids sorted and the frozen entries collected, none
+ * serialised yet — so the store can call it at the start of a write while put() calls keep arriving: the entries
+ * are immutable, so what is collected now is what is written, however long the write takes.
  */
 export function snapshotCheckpoint(document: CheckpointDocument, updatedAt: Date): CheckpointSnapshot {
   const ids = Array.from(document.entries.keys()).sort();
-  const members = new Array<string>(ids.length);
-  for (let i = 0; i < ids.length; i++) members[i] = document.entries.get(ids[i]!)!.member;
+  const entries = new Array<StoredEntry>(ids.length);
+  for (let i = 0; i < ids.length; i++) entries[i] = document.entries.get(ids[i]!)!;
 
   const lines = [
     `  "formatVersion": ${CHECKPOINT_FORMAT_VERSION}`,
@@ -161,19 +190,20 @@ export function snapshotCheckpoint(document: CheckpointDocument, updatedAt: Date
     const json = JSON.stringify(value);
     if (json !== undefined) lines.push(`  ${JSON.stringify(key)}: ${json}`);
   }
-  return { head: `{\n${lines.join(',\n')},\n  "entries": `, members };
+  return { head: `{\n${lines.join(',\n')},\n  "entries": `, entries };
 }
 
 /** The file's bytes, in chunks, hashing the entries on the way so the checksum can close the file. */
 export function* checkpointChunks(snapshot: CheckpointSnapshot): Generator<Buffer> {
   yield Buffer.from(snapshot.head);
   const hash = createHash('sha256');
-  for (const text of entriesText(snapshot.members)) {
+  for (const text of entriesText(membersOf(snapshot.entries))) {
     const bytes = Buffer.from(text);
     hash.update(bytes);
     yield bytes;
   }
-  yield Buffer.from(`,\n  "checksum": "sha256:${hash.digest('hex')}"\n}\n`);
+  snapshot.checksum = `sha256:${hash.digest('hex')}`;
+  yield Buffer.from(`,\n  "checksum": "${snapshot.checksum}"\n}\n`);
 }
 
 /** The whole file as one string (tests and tools; the store streams checkpointChunks instead). */
@@ -197,28 +227,12 @@ export function parseCheckpoint(text: string, expectedSourceSystem?: string): Ch
     return { ok: false, problems: ['not a JSON object'], entryCount: 0 };
   }
   const top = raw as Record<string, unknown>;
-  const version = top.formatVersion;
-  if (typeof version === 'number' && Number.isInteger(version) && version > CHECKPOINT_FORMAT_VERSION) {
-    return {
-      ok: false,
-      problems: [`formatVersion ${version} is newer than ${CHECKPOINT_FORMAT_VERSION}`],
-      entryCount: 0,
-      unsupportedVersion: version,
-    };
-  }
-
   const problems: string[] = [];
   let dropped = 0;
   const report = (problem: string) => (problems.length < MAX_PROBLEMS ? problems.push(problem) : dropped++);
-
-  const header = checkpointHeaderSchema.safeParse(top);
-  if (!header.success) {
-    for (const issue of header.error.issues) report(`${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
-  }
+  const { unsupportedVersion } = checkHeader(top, expectedSourceSystem, report);
+  if (unsupportedVersion !== undefined) return unsupported(unsupportedVersion);
   const sourceSystem = typeof top.sourceSystem === 'string' ? top.sourceSystem : undefined;
-  if (expectedSourceSystem !== undefined && sourceSystem !== undefined && sourceSystem !== expectedSourceSystem) {
-    report(`sourceSystem is ${JSON.stringify(sourceSystem)}, expected ${JSON.stringify(expectedSourceSystem)}`);
-  }
 
   const rawEntries = top.entries;
   const isObject = typeof rawEntries === 'object' && rawEntries !== null && !Array.isArray(rawEntries);
@@ -244,7 +258,7 @@ export function parseCheckpoint(text: string, expectedSourceSystem?: string): Ch
       if (sourceSystem !== undefined && parsed.entry.sourceSystem !== sourceSystem) {
         report(`${where}: sourceSystem ${JSON.stringify(parsed.entry.sourceSystem)} in a ${sourceSystem} file`);
       }
-      entries.set(id, { entry: snapshot as CheckpointEntry, member: members[i]! });
+      entries.set(id, new LazyStoredEntry(snapshot as CheckpointEntry));
     }
     const actual = entriesChecksum(members);
     if (typeof top.checksum === 'string' && top.checksum !== actual) {
@@ -256,31 +270,108 @@ export function parseCheckpoint(text: string, expectedSourceSystem?: string): Ch
 
   if (problems.length > 0 || sourceSystem === undefined) return { ok: false, problems, entryCount: ids.length };
 
+  return { ok: true, document: documentOf(top, sourceSystem, entries), entryCount: ids.length, problems: [] };
+}
+
+/** The document of a file whose header passed checkHeader (its fields are validated). */
+export function documentOf(top: Record<string, unknown>, sourceSystem: string, entries: Map<string, StoredEntry>): CheckpointDocument {
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(top)) if (!KNOWN_HEADER_FIELDS.has(key)) extra[key] = value;
   const document: CheckpointDocument = { sourceSystem, updatedAt: top.updatedAt as string, extra, entries };
-  // Validated by the header schema above.
+  if (typeof top.checksum === 'string') document.checksum = top.checksum;
   if (typeof top.job === 'string') document.job = top.job;
   if (typeof top.target === 'object' && top.target !== null) document.target = top.target as TargetIdentity;
-  return {
-    ok: true,
-    document,
-    entryCount: ids.length,
-    problems: [],
-  };
+  return document;
 }
 
-/** Reads and parses a checkpoint file; `exists: false` for a missing one. */
+/**
+ * The header checks every reader applies: a newer formatVersion is refused (the caller must not guess), the header
+ * must pass its schema, and the source system must be the expected one. Problems go to `report`; returns the
+ * unsupported version when there is one.
+ */
+export function checkHeader(
+  top: Record<string, unknown>,
+  expectedSourceSystem: string | undefined,
+  report: (problem: string) => void,
+): { unsupportedVersion?: unknown } {
+  const version = top.formatVersion;
+  if (typeof version === 'number' && Number.isInteger(version) && version > CHECKPOINT_FORMAT_VERSION) {
+    return { unsupportedVersion: version };
+  }
+  const header = checkpointHeaderSchema.safeParse(top);
+  if (!header.success) {
+    for (const issue of header.error.issues) report(`${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
+  }
+  const sourceSystem = typeof top.sourceSystem === 'string' ? top.sourceSystem : undefined;
+  if (expectedSourceSystem !== undefined && sourceSystem !== undefined && sourceSystem !== expectedSourceSystem) {
+    report(`sourceSystem is ${JSON.stringify(sourceSystem)}, expected ${JSON.stringify(expectedSourceSystem)}`);
+  }
+  return {};
+}
+
+/** The result for a file of a newer format: nothing else is said about it. */
+export function unsupported(version: unknown): CheckpointParseResult {
+  return { ok: false, problems: [`formatVersion ${String(version)} is newer than ${CHECKPOINT_FORMAT_VERSION}`], entryCount: 0, unsupportedVersion: version };
+}
+
+/** What became of the journal beside a snapshot when it was read (see checkpoint-journal.ts). */
+export interface JournalReplay {
+  file: string;
+  /** `none`: no journal; `stale`: it extends another snapshot and was ignored; `replayed`: applied; `torn-header`: never got past its first line. */
+  state: 'none' | 'stale' | 'replayed' | 'torn-header';
+  /** Changes applied. */
+  changes: number;
+  /** Records in it, header included (replayed only): where a writer continues counting. */
+  lines: number;
+  /** Where appending continues (replayed only). */
+  goodBytes: number;
+  /** Bytes of a damaged tail ignored (a write cut short by a crash). */
+  tornBytes: number;
+}
+
+/**
+ * Reads a checkpoint: the snapshot, fully validated (streamed, gzip or not), and — when it is valid — the journal
+ * beside it replayed onto it. `exists: false` for a missing snapshot (a journal without its snapshot is stale). A
+ * journal damaged in the middle throws CheckpointJournalCorruptError: it is not something a crash leaves, and
+ * neither using nor dropping what follows the damage is safe to decide here.
+ */
 export async function readCheckpointFile(
   file: string,
   expectedSourceSystem?: string,
 ): Promise<{ exists: false } | ({ exists: true } & CheckpointParseResult)> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false };
-    throw error;
+  const result = await readSnapshotFile(file, expectedSourceSystem);
+  if (!result.exists || !result.ok) return result;
+  const journal = await replayJournal(file, result.document);
+  return { ...result, entryCount: result.document.entries.size, journal };
+}
+
+/** Applies the journal beside `file` to `document` (in place), when it extends exactly that snapshot. */
+export async function replayJournal(file: string, document: CheckpointDocument): Promise<JournalReplay> {
+  const journalFile = journalPathFor(file);
+  const none = { file: journalFile, changes: 0, lines: 0, goodBytes: 0, tornBytes: 0 };
+  const read = await readJournal(journalFile);
+  if (read.state === 'missing') return { ...none, state: 'none' };
+  if (read.state === 'unreadable') return { ...none, state: 'torn-header' };
+  if (read.state === 'corrupt') throw new CheckpointJournalCorruptError(journalFile, file, read.line, read.reason);
+  const { header, ops } = read;
+  const extends_ = header.snapshot.checksum === document.checksum && header.snapshot.updatedAt === document.updatedAt;
+  if (!extends_ || header.sourceSystem !== document.sourceSystem) return { ...none, state: 'stale' };
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if ('remove' in op) {
+      document.entries.delete(op.remove);
+      continue;
+    }
+    const snap = snapshotEntry(op.put);
+    const line = i + 2;
+    if (!snap.ok) {
+      const issues = snap.issues.map((issue) => `${issue.path || '(entry)'}: ${issue.message}`).join('; ');
+      throw new CheckpointJournalCorruptError(journalFile, file, line, `invalid entry: ${issues}`);
+    }
+    if (snap.entry.sourceSystem !== document.sourceSystem) {
+      throw new CheckpointJournalCorruptError(journalFile, file, line, `entry of source system ${JSON.stringify(snap.entry.sourceSystem)}`);
+    }
+    document.entries.set(snap.entry.assetId, new LazyStoredEntry(snap.entry));
   }
-  return { exists: true, ...parseCheckpoint(text, expectedSourceSystem) };
+  return { file: journalFile, state: 'replayed', changes: ops.length, lines: ops.length + 1, goodBytes: read.goodBytes, tornBytes: read.tornBytes };
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 /**
  * Where the files of one checkpoint live. A checkpoint belongs to one job and one source system:
  *
- *   <dir>/<job>@<sourceSystem>_checkpoints.json                    the checkpoint
+ *   <dir>/<job>@<sourceSystem>_checkpoints.json                    the checkpoint (its snapshot; plain or gzip)
+ *   <dir>/<job>@<sourceSystem>_checkpoints.journal                 changes since the snapshot (checkpoint-journal.ts)
  *   <dir>/<job>@<sourceSystem>_checkpoints.lock                    held by a running sync
  *   <dir>/<job>@<sourceSystem>_checkpoints.corrupt-<stamp>.json    a corrupt file kept aside for inspection
  *   <dir>/backup/<job>@<sourceSystem>_checkpoints_<stamp>.json     the file as it was before each write

@@ -2,14 +2,17 @@ import { Low } from 'lowdb';
 
 import type { CheckpointEntry, CheckpointStore } from '../catalog/checkpoint.ts';
 import type { BackupRetention } from './backups.ts';
+import { stringifyCanonical } from './canonical-json.ts';
 import { CheckpointFileAdapter } from './checkpoint-file-adapter.ts';
-import { emptyDocument, toStoredEntry } from './checkpoint-file.ts';
-import type { CheckpointDocument } from './checkpoint-file.ts';
+import { LazyStoredEntry, emptyDocument } from './checkpoint-file.ts';
+import type { CheckpointDocument, JournalReplay } from './checkpoint-file.ts';
 import type { CheckpointOwner } from './checkpoint-identity.ts';
+import { JOURNAL_VERSION, JournalWriter, journalPathFor, putRecord, removeJournal, removeRecord } from './checkpoint-journal.ts';
 import { checkpointPaths } from './checkpoint-paths.ts';
 import type { CheckpointPaths } from './checkpoint-paths.ts';
-import { parseEntry } from './checkpoint-schema.ts';
+import { snapshotEntry } from './entry-snapshot.ts';
 import { adoptLegacyCheckpoint, locateCheckpoint } from './locate-checkpoint.ts';
+import type { SnapshotCompression } from './snapshot-stream.ts';
 
 export interface CheckpointStoreOptions {
   /** Folder of the checkpoint files (config `checkpoints.dir`). */
@@ -38,14 +41,30 @@ export interface CheckpointStoreOptions {
   flushIntervalMs?: number;
   /** Backup retention (config `checkpoints.backups`). */
   backups: BackupRetention;
+  /** How snapshots are written (config `checkpoints.compression`, default none); either kind is always read. */
+  compression?: SnapshotCompression;
+  /**
+   * The journal is folded into a new snapshot once it holds more changes than this many, or than a quarter of the
+   * entries if that is more (so a rewrite of n entries is paid at most every n/4 changes). Default 10,000.
+   */
+  journalMaxChanges?: number;
+  /** Progress of the store's writes, for logs: a snapshot written, changes appended to the journal. */
+  onEvent?: (event: CheckpointEvent) => void;
   /** Non-fatal problems: recovery from a backup, a lost file, a failed prune. */
   onWarning?: (message: string) => void;
   /** Clock for timestamps and backup ages; injectable for tests. */
   now?: () => Date;
 }
 
+export type CheckpointEvent =
+  | { type: 'snapshot'; entries: number; ms: number; reason: 'first' | 'journal-full' | 'close' }
+  | { type: 'journal'; changes: number; ms: number }
+  /** The new snapshot is in place and the journal it replaces is still on disk: the moment a crash test aims for. */
+  | { type: 'snapshot-in-place'; entries: number };
+
 const noop = () => {};
 const RESOLVED: Promise<void> = Promise.resolve();
+const DEFAULT_JOURNAL_MAX_CHANGES = 10_000;
 
 /**
  * Opens (or, when the file does not exist yet, starts) the checkpoint of one job and source system. A corrupt file
@@ -69,29 +88,54 @@ export async function openCheckpointStore(options: CheckpointStoreOptions): Prom
   // A legacy file is renamed to the job's name by a writing open, and read where it is by a read-only one.
   if (!readOnly) await adoptLegacyCheckpoint(ownPaths);
   const paths = readOnly ? (await locateCheckpoint(ownPaths)).paths : ownPaths;
+  const onEvent = options.onEvent ?? noop;
   const adapter = new CheckpointFileAdapter({
     paths,
     backups: { keep: options.backups.keep, maxAgeDays: options.backups.maxAgeDays },
     onWarning: options.onWarning ?? noop,
     now: options.now ?? (() => new Date()),
     readOnly,
+    compression: options.compression ?? 'none',
+    onSnapshotWritten: (entries) => onEvent({ type: 'snapshot-in-place', entries }),
     ...(options.owner ? { owner: options.owner } : {}),
   });
   const db = new Low<CheckpointDocument>(adapter, emptyDocument(options.sourceSystem, options.owner));
   await db.read();
+  const store = new FileCheckpointStore(paths, db, options.flushEvery, options.flushIntervalMs ?? 0, options.now ?? (() => new Date()), readOnly, {
+    journal: adapter.journal,
+    journalMaxChanges: options.journalMaxChanges ?? DEFAULT_JOURNAL_MAX_CHANGES,
+    onEvent,
+  });
   // The owner is recorded before the run does anything, so a second target sharing the file is refused from now on.
-  if (adapter.adopted && !readOnly) await db.write();
-  return new FileCheckpointStore(paths, db, options.flushEvery, options.flushIntervalMs ?? 0, options.now ?? (() => new Date()), readOnly);
+  // (A journal replayed onto an unowned file is folded in by the same write.)
+  if (adapter.adopted && !readOnly) await store.compact('first');
+  return store;
 }
 
+interface JournalOptions {
+  journal: JournalReplay | undefined;
+  journalMaxChanges: number;
+  onEvent: (event: CheckpointEvent) => void;
+}
+
+/** A staged change: the entry to put, or null for a removal. */
+type Staged = CheckpointEntry | null;
+
 /**
- * The checkpoint store on a JSON file. Reads are served from memory. put()/remove() stage a change (validated and
- * serialised once, right there) and flush by themselves every `flushEvery` changes; flush() writes the whole file
- * atomically after backing up the previous one.
+ * The checkpoint store on a JSON snapshot and its journal. Reads are served from memory. put()/remove() stage a
+ * change (validated and snapshotted once, right there) and flush by themselves every `flushEvery` changes.
+ *
+ * flush() makes the staged changes durable at a cost that follows the changes, not the checkpoint: they are
+ * appended to the journal beside the snapshot (checkpoint-journal.ts) and fsynced as one batch. The snapshot — the
+ * whole file, with its backup — is rewritten only at the first flush of a checkpoint that has none on disk yet, when
+ * the journal outgrows its bound, and at close() (the end of a run), which folds the journal in and removes it. A
+ * crash at any point loses nothing a flush reported durable: before the new snapshot is in place the old one and the
+ * journal hold it all, after it the new snapshot does (and the journal, which names the snapshot it extends, is then
+ * ignored as stale).
  *
  * Flushes are serialised: at most one write runs, and while it runs at most one more is queued, which every
- * flush() call in the meantime joins. The write serialises a snapshot synchronously before its first await, so a
- * put() that lands during a write is never half in one file — it is in the next.
+ * flush() call in the meantime joins. A write takes what it writes synchronously before its first await, so a
+ * put() that lands during a write is never half in one write — it is in the next.
  *
  * Entries returned by get()/all() are frozen snapshots: mutating one throws instead of silently making memory
  * disagree with disk. Build a new entry (`{ ...old, syncVersion: old.syncVersion + 1 }`) and put() it.
@@ -103,16 +147,27 @@ export class FileCheckpointStore implements CheckpointStore {
   readonly #flushIntervalMs: number;
   readonly #now: () => Date;
   readonly #readOnly: boolean;
+  readonly #journalFile: string;
+  readonly #journalMaxChanges: number;
+  readonly #onEvent: (event: CheckpointEvent) => void;
+  /** The journal as read at open: resumed at the first append when it extends the snapshot. */
+  #found: JournalReplay | undefined;
+  #journal: JournalWriter | undefined;
+  /** Changes in the journal on disk (0 when there is none, or it is stale). */
+  #journalChanges = 0;
   /** When the last write ended and how long it took: automatic flushes keep their I/O to about a tenth of the run. */
   #lastWriteEnd = 0;
   #lastWriteMs = 0;
-  /** Changes staged since the last write started. */
+  /** Changes staged since the last write started, latest per asset, in the order they were made. */
+  #staged = new Map<string, Staged>();
+  /** Changes counted towards flushEvery since the last write started (a re-put of one asset counts again). */
   #unflushed = 0;
-  #dirty = false;
   /** The last write in the chain; settled, never rejected, so a failed write does not block later ones. */
   #tail: Promise<void> = Promise.resolve();
   /** A flush that is queued but not started yet: later flush() calls join it. */
   #queued: Promise<void> | undefined;
+  /** Set when a compaction was asked for: the next write is a snapshot, for this reason. */
+  #compactReason: 'first' | 'journal-full' | 'close' | undefined;
 
   /** Use openCheckpointStore(). */
   constructor(
@@ -122,6 +177,7 @@ export class FileCheckpointStore implements CheckpointStore {
     flushIntervalMs = 0,
     now: () => Date = () => new Date(),
     readOnly = false,
+    journal: Partial<JournalOptions> = {},
   ) {
     this.paths = paths;
     this.#db = db;
@@ -129,6 +185,11 @@ export class FileCheckpointStore implements CheckpointStore {
     this.#flushIntervalMs = flushIntervalMs;
     this.#now = now;
     this.#readOnly = readOnly;
+    this.#journalFile = journalPathFor(paths.file);
+    this.#journalMaxChanges = journal.journalMaxChanges ?? DEFAULT_JOURNAL_MAX_CHANGES;
+    this.#onEvent = journal.onEvent ?? noop;
+    this.#found = journal.journal;
+    if (this.#found?.state === 'replayed') this.#journalChanges = this.#found.changes;
   }
 
   get readOnly(): boolean {
@@ -155,6 +216,11 @@ export class FileCheckpointStore implements CheckpointStore {
     return this.#unflushed;
   }
 
+  /** Changes in the journal beside the snapshot: folded into the snapshot at close(). */
+  get journalChanges(): number {
+    return this.#journalChanges;
+  }
+
   get(assetId: string): CheckpointEntry | undefined {
     return this.#db.data.entries.get(assetId)?.entry;
   }
@@ -171,9 +237,9 @@ export class FileCheckpointStore implements CheckpointStore {
     // Not `async`: the common path stays free of an extra promise per call, which shows on 100k puts. Errors are
     // still delivered as rejections, like everywhere else in the interface.
     if (this.#readOnly) return this.#rejectReadOnly();
-    const parsed = parseEntry(entry);
-    if (!parsed.ok) {
-      const issues = parsed.issues.map((i) => `${i.path || '(entry)'}: ${i.message}`).join('; ');
+    const snap = snapshotEntry(entry);
+    if (!snap.ok) {
+      const issues = snap.issues.map((i) => `${i.path || '(entry)'}: ${i.message}`).join('; ');
       return Promise.reject(new TypeError(`invalid checkpoint entry ${JSON.stringify(entry?.assetId)}: ${issues}`));
     }
     if (entry.sourceSystem !== this.sourceSystem) {
@@ -184,26 +250,56 @@ export class FileCheckpointStore implements CheckpointStore {
         ),
       );
     }
-    const stored = toStoredEntry(entry, parsed.entry);
     const entries = this.#db.data.entries;
     // Re-putting an identical entry is not a change: an unchanged run must not write a file or make a backup.
-    if (entries.get(entry.assetId)?.member === stored.member) return RESOLVED;
-    entries.set(entry.assetId, stored);
-    return this.#changed();
+    const current = entries.get(entry.assetId);
+    if (current !== undefined && stringifyCanonical(current.entry) === stringifyCanonical(snap.entry)) return RESOLVED;
+    entries.set(entry.assetId, new LazyStoredEntry(snap.entry));
+    return this.#changed(entry.assetId, snap.entry);
   }
 
   remove(assetId: string): Promise<void> {
     if (this.#readOnly) return this.#rejectReadOnly();
     if (!this.#db.data.entries.delete(assetId)) return RESOLVED;
-    return this.#changed();
+    return this.#changed(assetId, null);
   }
 
-  /** Makes every staged change durable; a no-op (no write, no backup) when nothing changed. */
+  /** Makes every staged change durable (in the journal); a no-op (no write, no backup) when nothing changed. */
   flush(): Promise<void> {
+    return this.#enqueue();
+  }
+
+  /**
+   * The end of a run: every staged change durable, and the journal folded into a new snapshot (with its backup) and
+   * removed — so between runs the checkpoint is the one file operators know. Nothing is written when the journal is
+   * empty and nothing is staged. The store stays usable.
+   */
+  async close(): Promise<void> {
+    if (this.#readOnly) return;
+    await this.flush();
+    if (this.#journalChanges > 0 || this.#staged.size > 0) await this.compact('close');
+    await this.#journal?.close();
+    this.#journal = undefined;
+    // A journal found stale or unreadable at open has nothing to give: it goes with the run that found it.
+    if (this.#found !== undefined && this.#found.state !== 'replayed' && this.#found.state !== 'none') {
+      await removeJournal(this.#journalFile);
+      this.#found = undefined;
+    }
+  }
+
+  /** Rewrites the snapshot with everything in memory and drops the journal (queued behind any running write). */
+  compact(reason: 'first' | 'journal-full' | 'close'): Promise<void> {
+    this.#compactReason ??= reason;
+    return this.#enqueue();
+  }
+
+  #enqueue(): Promise<void> {
     if (this.#queued) return this.#queued;
     const run = this.#tail.then(() => {
       this.#queued = undefined;
-      return this.#write();
+      const reason = this.#compactReason;
+      this.#compactReason = undefined;
+      return this.#write(reason);
     });
     this.#queued = run;
     this.#tail = run.then(noop, noop);
@@ -214,13 +310,14 @@ export class FileCheckpointStore implements CheckpointStore {
     return Promise.reject(new Error(`checkpoint ${this.paths.file} was opened read-only`));
   }
 
-  #changed(): Promise<void> {
-    this.#dirty = true;
+  #changed(assetId: string, staged: Staged): Promise<void> {
+    // Delete first so the change goes to the end: the journal keeps the order in which changes were made.
+    this.#staged.delete(assetId);
+    this.#staged.set(assetId, staged);
     this.#unflushed++;
     if (this.#unflushed < this.#flushEvery) return RESOLVED;
-    // Each flush rewrites the whole file. On a large checkpoint, flushing every few entries would spend the run
-    // rewriting it; spacing flushes by the cost of the last one bounds that to about 10 % of the time. Entries not
-    // yet flushed when a run dies are not lost work: their tables carry the hashes, and the next run records them.
+    // Spacing flushes by the cost of the last one bounds the store's I/O to about 10 % of the run. Entries not yet
+    // flushed when a run dies are not lost work: their tables carry the hashes, and the next run records them.
     if (this.#flushIntervalMs > 0) {
       const sinceLast = this.#now().getTime() - this.#lastWriteEnd;
       if (sinceLast < Math.max(this.#flushIntervalMs, 9 * this.#lastWriteMs)) return RESOLVED;
@@ -228,22 +325,63 @@ export class FileCheckpointStore implements CheckpointStore {
     return this.flush();
   }
 
-  async #write(): Promise<void> {
-    if (!this.#dirty) return;
+  /** One write: the staged changes appended to the journal, or (compact, or no snapshot on disk yet) a new snapshot. */
+  async #write(compact: 'first' | 'journal-full' | 'close' | undefined): Promise<void> {
+    const document = this.#db.data;
+    const hasSnapshot = document.checksum !== undefined;
+    if (!compact && this.#staged.size === 0) return;
+    const staged = this.#staged;
     const count = this.#unflushed;
-    this.#dirty = false;
+    this.#staged = new Map();
     this.#unflushed = 0;
+    const started = this.#now().getTime();
     try {
-      // Low.write() calls the adapter synchronously, which serialises before its first await (see class comment).
-      const started = this.#now().getTime();
-      await this.#db.write();
+      const bound = Math.max(this.#journalMaxChanges, Math.floor(document.entries.size / 4));
+      const reason = compact ?? (!hasSnapshot ? 'first' : this.#journalChanges + staged.size > bound ? 'journal-full' : undefined);
+      if (reason !== undefined) {
+        // Low.write() calls the adapter synchronously, which takes its snapshot before its first await.
+        await this.#db.write();
+        this.#journalChanges = 0;
+        await this.#journal?.close();
+        this.#journal = undefined;
+        // Stale now: it names the snapshot just replaced. Removed so the next open has less to look at.
+        await removeJournal(this.#journalFile);
+        this.#found = undefined;
+        this.#onEvent({ type: 'snapshot', entries: document.entries.size, ms: this.#now().getTime() - started, reason });
+      } else {
+        const lines: string[] = [];
+        for (const [assetId, entry] of staged) lines.push(entry === null ? removeRecord(assetId) : putRecord(entry));
+        const journal = await this.#openJournal(document);
+        await journal.append(lines);
+        this.#journalChanges += lines.length;
+        this.#onEvent({ type: 'journal', changes: lines.length, ms: this.#now().getTime() - started });
+      }
       this.#lastWriteEnd = this.#now().getTime();
       this.#lastWriteMs = this.#lastWriteEnd - started;
     } catch (error) {
-      // Nothing of this write is assumed durable: the next flush writes these changes again.
-      this.#dirty = true;
+      // Nothing of this write is assumed durable: the next flush writes these changes again (later ones win).
+      for (const [assetId, entry] of staged) if (!this.#staged.has(assetId)) this.#staged.set(assetId, entry);
       this.#unflushed += count;
       throw error;
     }
+  }
+
+  /** The journal to append to: the one found at open if it extends this snapshot, else a new one. */
+  async #openJournal(document: CheckpointDocument): Promise<JournalWriter> {
+    if (this.#journal) return this.#journal;
+    const found = this.#found;
+    if (found?.state === 'replayed') {
+      this.#journal = await JournalWriter.resume(this.#journalFile, found.goodBytes, found.lines);
+    } else {
+      this.#journal = await JournalWriter.create(this.#journalFile, {
+        journal: JOURNAL_VERSION,
+        sourceSystem: document.sourceSystem,
+        ...(document.job !== undefined ? { job: document.job } : {}),
+        ...(document.target !== undefined ? { target: document.target } : {}),
+        snapshot: { checksum: document.checksum!, updatedAt: document.updatedAt! },
+      });
+    }
+    this.#found = undefined;
+    return this.#journal;
   }
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { fsyncDirectory, renameNoReplace } from './atomic-write.ts';
 import { scanBackups } from './backups.ts';
+import { journalPathFor } from './checkpoint-journal.ts';
 import { legacyCheckpointPaths } from './checkpoint-paths.ts';
 import type { CheckpointPaths } from './checkpoint-paths.ts';
 
@@ -58,6 +59,12 @@ export async function adoptLegacyCheckpoint(paths: CheckpointPaths): Promise<boo
     }
   }
   if (backups.length > 0) await fsyncDirectory(paths.backupDir);
+  // A journal left by a crash moves with the file it extends (before it: the file's new name marks the move done).
+  try {
+    await renameNoReplace(journalPathFor(legacy.file), journalPathFor(paths.file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
   try {
     if (!(await renameNoReplace(legacy.file, paths.file))) return false;
   } catch (error) {

@@ -88,6 +88,40 @@ export class CheckpointIdentityError extends Error {
   }
 }
 
+/**
+ * The checkpoint journal is damaged in the middle: a line fails its checksum (or is no valid record) and good lines
+ * follow it. A crash only ever cuts the last line short (that one is ignored); this is damage from elsewhere, and
+ * neither replaying around the gap nor dropping everything after it is a decision to make silently. The snapshot
+ * itself is intact.
+ */
+export class CheckpointJournalCorruptError extends Error {
+  readonly code = 'CHECKPOINT_JOURNAL_CORRUPT' as const;
+  override readonly name = 'CheckpointJournalCorruptError';
+
+  constructor(
+    readonly path: string,
+    /** The snapshot the journal extends. */
+    readonly snapshot: string,
+    /** 1-based line number of the damage. */
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(
+      `checkpoint journal ${path} is damaged at line ${line} (${reason}) and has good lines after it; the checkpoint ` +
+        `${snapshot} itself is intact. ${journalRecoveryAdvice(path)}`,
+    );
+  }
+}
+
+/** What to do about a damaged journal; README "Checkpoints" says the same. */
+export function journalRecoveryAdvice(path: string): string {
+  return (
+    `Move the journal aside (\`mv ${path} ${path}.damaged\`) and run sync again: the changes it recorded are ` +
+    'found again in the target — every table we write carries its asset id and the hashes it was written from — and ' +
+    're-recorded without being written twice. Or restore a backup (`catalog-sync checkpoints restore`)'
+  );
+}
+
 /** Another run holds the lock on this checkpoint. */
 export class LockHeldError extends Error {
   readonly code = 'LOCK_HELD' as const;
@@ -110,6 +144,7 @@ export class LockHeldError extends Error {
 
 export type StateErrorCode =
   | CheckpointCorruptError['code']
+  | CheckpointJournalCorruptError['code']
   | CheckpointIdentityError['code']
   | CheckpointVersionError['code']
   | LockHeldError['code'];

@@ -28,13 +28,13 @@ describe('backups', () => {
     const c = clock();
     const { store } = await openStore(dir, { now: c.now });
     await store.put(makeEntry(1));
-    await store.flush(); // first write: nothing to back up
+    await store.close(); // first write: nothing to back up
     expect(await backupNames(dir)).toEqual([]);
     const first = await fs.readFile(store.paths.file, 'utf8');
 
     c.advance(1000);
     await store.put(makeEntry(2));
-    await store.flush();
+    await store.close();
     expect(await backupNames(dir)).toEqual(['datasphere_checkpoints_20261122T170731123Z.json']);
     expect(await fs.readFile(path.join(dir, 'backup', 'datasphere_checkpoints_20261122T170731123Z.json'), 'utf8')).toBe(
       first,
@@ -47,7 +47,7 @@ describe('backups', () => {
 
     c.advance(1000);
     await store.put(makeEntry(3));
-    await store.flush();
+    await store.close();
     const names = await backupNames(dir);
     expect(names).toHaveLength(2);
     expect(await fs.readFile(path.join(dir, 'backup', names[1]!), 'utf8')).toBe(second);
@@ -59,7 +59,7 @@ describe('backups', () => {
     const { store } = await openStore(dir, { now: c.now }); // the clock never moves
     for (let i = 0; i < 4; i++) {
       await store.put(makeEntry(i));
-      await store.flush();
+      await store.close();
     }
     const names = await backupNames(dir);
     expect(names).toEqual([
@@ -80,7 +80,7 @@ describe('backups', () => {
     for (let i = 0; i < 8; i++) {
       c.advance(1000);
       await store.put(makeEntry(i));
-      await store.flush();
+      await store.close();
     }
     const listed = await listBackups(dir, 'datasphere');
     expect(listed).toHaveLength(3);
@@ -95,13 +95,13 @@ describe('backups', () => {
     for (let i = 0; i < 4; i++) {
       c.advance(DAY);
       await store.put(makeEntry(i));
-      await store.flush();
+      await store.close();
     }
     expect(await backupNames(dir)).toHaveLength(3); // days 2, 3, 4
 
     c.advance(10 * DAY); // day 14: all three are older than 5 days
     await store.put(makeEntry(10));
-    await store.flush(); // makes the day-14 backup, prunes the old ones
+    await store.close(); // makes the day-14 backup, prunes the old ones
     const listed = await listBackups(dir, 'datasphere');
     expect(listed.map((b) => b.createdAt.toISOString())).toEqual([c.now().toISOString()]);
 
@@ -119,7 +119,7 @@ describe('backups', () => {
     for (let i = 0; i < 4; i++) {
       c.advance(1000);
       await store.put(makeEntry(i));
-      await store.flush();
+      await store.close();
     }
     const paths = checkpointPaths(dir, 'datasphere');
     const [newest, second] = await scanBackups(paths);
@@ -142,9 +142,9 @@ describe('backups', () => {
     for (let i = 0; i < 3; i++) {
       c.advance(1000);
       await store.put(makeEntry(i));
-      await store.flush();
+      await store.close();
       await other.put(makeEntry(i, { sourceSystem: 'glue' }));
-      await other.flush();
+      await other.close();
     }
     const paths = checkpointPaths(dir, 'datasphere');
     const [, older] = await scanBackups(paths);
@@ -167,7 +167,7 @@ describe('backups', () => {
     for (let i = 0; i < 3; i++) {
       c.advance(1000);
       await store.put(makeEntry(i));
-      await store.flush();
+      await store.close();
     }
     const oldest = (await listBackups(dir, 'datasphere')).at(-1)!;
     expect(oldest.entryCount).toBe(1);
@@ -194,7 +194,7 @@ describe('backups', () => {
     for (let i = 0; i < 2; i++) {
       c.advance(1000);
       await store.put(makeEntry(i));
-      await store.flush();
+      await store.close();
     }
     const [backup] = await listBackups(dir, 'datasphere');
     await fs.writeFile(backup!.path, (await fs.readFile(backup!.path, 'utf8')).slice(0, 100));

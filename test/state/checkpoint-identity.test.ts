@@ -19,7 +19,7 @@ async function twoGenerations(dir: string, target = DEV) {
   const { store } = await openStore(dir, { owner: owner(target), now });
   for (let i = 0; i < 2; i++) {
     await store.put(makeEntry(i));
-    await store.flush();
+    await store.close();
   }
   return store.paths.file;
 }
@@ -182,7 +182,7 @@ describe('read-only opens change no file', () => {
     expect(warnings[0]).toMatch(/is corrupt: not valid JSON.*in memory only; nothing was changed/);
     await expect(store.put(makeEntry(5))).rejects.toThrow(/read-only/);
     await expect(store.remove(makeEntry(0).assetId)).rejects.toThrow(/read-only/);
-    await store.flush();
+    await store.close();
     expect(await snapshotFolder(dir)).toEqual(before);
 
     // A writing open still recovers, as before.
@@ -195,7 +195,7 @@ describe('read-only opens change no file', () => {
     const dir = await tempDir(t);
     const { store } = await openStore(dir, { owner: owner(DEV) });
     await store.put(makeEntry(1));
-    await store.flush(); // the first write makes no backup
+    await store.close(); // the first write makes no backup
     await fs.writeFile(store.paths.file, '{"formatVersion"');
     const before = await snapshotFolder(dir);
     const error = await openStore(dir, { owner: owner(DEV), readOnly: true }).catch((e: unknown) => e);

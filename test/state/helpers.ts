@@ -132,3 +132,15 @@ export async function snapshotFolder(dir: string, options: { folderTimes?: boole
   await walk(dir);
   return out;
 }
+
+/**
+ * The entries a fresh open would find: the snapshot with its journal replayed — what a flush made durable (a
+ * flush appends to the journal; the snapshot alone is rewritten only now and then and at close()).
+ */
+export async function durableIds(file: string): Promise<string[]> {
+  const { readCheckpointFile } = await import('../../src/state/checkpoint-file.ts');
+  const result = await readCheckpointFile(file);
+  if (!result.exists) return [];
+  if (!result.ok) throw new Error(`checkpoint ${file} is not valid: ${result.problems.join('; ')}`);
+  return [...result.document.entries.keys()].sort();
+}

@@ -17,7 +17,7 @@ async function threeGenerations(dir: string) {
   for (let i = 0; i < 3; i++) {
     time += 1000;
     await store.put(makeEntry(i));
-    await store.flush();
+    await store.close();
   }
   return { file: store.paths.file, now };
 }
@@ -121,7 +121,7 @@ describe('recovery from a corrupt checkpoint', () => {
     const dir = await tempDir(t);
     const { store } = await openStore(dir);
     await store.put(makeEntry(1));
-    await store.flush(); // first write: no backup
+    await store.close(); // first write: no backup
     await fs.writeFile(store.paths.file, '');
     await expect(openStore(dir)).rejects.toThrow(/no backup exists/);
   });

@@ -57,7 +57,12 @@ export async function createFileScenario(from = exampleExport, space = 'SALES'):
       const checkpoints = await openCheckpointStore({ dir: checkpointDir, sourceSystem: 'datasphere', flushEvery: 10, backups: { keep: 5, maxAgeDays: 0 } });
       const target = new FileTarget({ path: targetDir, databasePrefix: 'ds_', job: options.job ?? 'catalog-sync', mapping });
       const source = new CsnFilesSource({ path: exportDir, space });
-      return runSync({ ...baseOptions, ...options }, { source, target, checkpoints, logger: silent });
+      try {
+        return await runSync({ ...baseOptions, ...options }, { source, target, checkpoints, logger: silent });
+      } finally {
+        // As the CLI ends a run: the journal folded into the checkpoint file.
+        await checkpoints.close();
+      }
     },
     async editExport(file, edit) {
       const p = path.join(exportDir, file);
