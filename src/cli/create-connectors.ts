@@ -78,6 +78,7 @@ export async function createTarget(config: Config, logger?: EngineLogger): Promi
         ...(target.catalogId !== undefined ? { catalogId: target.catalogId } : {}),
         databasePrefix: target.databasePrefix,
         ...(target.databaseDescription !== undefined ? { databaseDescription: target.databaseDescription } : {}),
+        ...(config.storage.databaseLocation !== undefined ? { databaseLocationUri: config.storage.databaseLocation } : {}),
         databaseParameters: target.databaseParameters,
         skipArchive: target.skipArchive,
         keepVersions: target.keepVersions,

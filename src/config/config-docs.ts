@@ -99,6 +99,7 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   'storage.rules.partitionKeys': 'Partition keys in order (folders key=value/ below the Location). A key named like a column becomes that column, moved out of the columns.',
   'storage.rules.partitionKeys.name': 'Partition key name.',
   'storage.rules.partitionKeys.type': 'Glue type of the key; the column\'s type when a column has the name, else string.',
+  'storage.databaseLocation': 'LocationUri of each Glue database this job creates, e.g. s3://lake/datasphere/{space}/ ({space}: the space technical name). Databases are never updated, so it applies to databases created after it is set.',
 
   deletion: 'What happens to the table of an asset removed from the source, and the guard in front of it.',
   'deletion.policy': 'delete | deprecate (parameter catalog_sync.deprecated_at, table kept) | log (nothing written).',

@@ -169,6 +169,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** First match wins; an asset no rule matches keeps whatever storage its table has (someone else's). */
       rules: z.array(storageRule).default([]),
+      /** LocationUri of each database created; `{space}` is replaced. Not set: databases get none. */
+      databaseLocation: z.string().regex(/^s3a?:\/\/[^/]+/, 'an S3 URI, s3://bucket/prefix/').optional(),
     })
     .prefault({}),
   deletion: z

@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetTableCommand, UpdateTableCommand } from '@aws-sdk/client-glue';
+import { GetDatabaseCommand, GetTableCommand, UpdateTableCommand } from '@aws-sdk/client-glue';
 import type { TableInput } from '@aws-sdk/client-glue';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatPlan } from '../../src/cli/format-plan.ts';
@@ -44,7 +44,7 @@ async function scenario(label: string) {
   return {
     database,
     other,
-    async run(storage: StorageRule[], overrides: Partial<SyncOptions> = {}): Promise<SyncOutcome> {
+    async run(storage: StorageRule[], overrides: Partial<SyncOptions> = {}, databaseLocationUri?: string): Promise<SyncOutcome> {
       const options: SyncOptions = {
         job: JOB,
         spaces: [],
@@ -57,7 +57,7 @@ async function scenario(label: string) {
         conflictPolicy: 'source-wins',
         ...overrides,
       };
-      const target = testGlueTarget({ endpoint, mapping, databasePrefix: prefix, job: JOB, maxConcurrency: 2 });
+      const target = testGlueTarget({ endpoint, mapping, databasePrefix: prefix, job: JOB, maxConcurrency: 2, ...(databaseLocationUri !== undefined ? { databaseLocationUri } : {}) });
       const inner = new CsnFilesSource({ path: corpus, space: 'SALES' });
       try {
         return await runSync(options, {
@@ -248,5 +248,13 @@ describe('storage rules against moto', () => {
       ['load_date', 'string'],
     ]);
     expect(table.StorageDescriptor?.Columns?.map((c) => c.Name)).not.toContain('fiscalyearperiod');
+  });
+
+  it('storage.databaseLocation gives the database it creates a LocationUri', async () => {
+    s = await scenario('dbloc');
+    const only = rules([{ match: { name: 'SalesOrders' }, location: LOCATION, format: 'parquet' }]);
+    await s.run(only, {}, 's3://lake/datasphere/{space}/');
+    const db = await s.other.send(new GetDatabaseCommand({ Name: s.database }));
+    expect(db.Database?.LocationUri).toBe('s3://lake/datasphere/SALES/');
   });
 });

@@ -10,6 +10,8 @@ export interface GlueDatabaseOptions {
   parameterPrefix: string;
   /** `{space}` is replaced by the space name. */
   description?: string;
+  /** `{space}` is replaced by the space name: where the space's replicated data lies (`storage.databaseLocation`). */
+  locationUri?: string;
   parameters: Record<string, string>;
 }
 
@@ -59,9 +61,10 @@ export class GlueDatabases {
 
   /** The DatabaseInput for a space: config description and parameters, our marker and the space name. */
   input(database: string, space: string): GlueDatabaseInput {
-    const { job, parameterPrefix, description, parameters } = this.#options;
+    const { job, parameterPrefix, description, locationUri, parameters } = this.#options;
     const input: GlueDatabaseInput = { Name: database };
     if (description !== undefined && description !== '') input.Description = description.replaceAll('{space}', space);
+    if (locationUri !== undefined) input.LocationUri = locationUri.replaceAll('{space}', space);
     input.Parameters = sortedRecord({ ...parameters, [`${parameterPrefix}${SPACE_PARAMETER}`]: space, [OWNER_KEY]: job });
     return input;
   }

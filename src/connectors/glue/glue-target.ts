@@ -46,6 +46,8 @@ export interface GlueTargetOptions extends GlueClientOptions {
   databaseDescription?: string;
   /** Parameters of each database we create, besides the ownership marker and the space. */
   databaseParameters?: Record<string, string>;
+  /** LocationUri of each database we create (`storage.databaseLocation`); `{space}` is replaced by the space name. */
+  databaseLocationUri?: string;
   /** UpdateTable without archiving the previous version (Glue keeps at most 100,000 versions per table). */
   skipArchive: boolean;
   /** Versions of each of our tables kept after a write; older ones are deleted (BatchDeleteTableVersion). */
@@ -138,6 +140,7 @@ export class GlueTarget implements Target, TableVersions {
       job: options.job,
       parameterPrefix: options.mapping.options.parameterPrefix,
       ...(options.databaseDescription !== undefined ? { description: options.databaseDescription } : {}),
+      ...(options.databaseLocationUri !== undefined ? { locationUri: options.databaseLocationUri } : {}),
       parameters: options.databaseParameters ?? {},
     });
   }
