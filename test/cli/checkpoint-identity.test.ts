@@ -90,7 +90,8 @@ describe('a checkpoint serves one job and one target', () => {
     const prodJob = await writeConfig('prod', { path: 'target-prod' }, { job: { name: 'prod' } });
     expect((await runCli(['sync', '--config', prodJob])).code).toBe(0);
     expect(await tablesIn(path.join(dir, 'target-prod'))).toHaveLength(6);
-    expect((await readdir(checkpointDir)).filter((n) => n.endsWith('.json')).sort()).toEqual([
+    // (Beside each checkpoint, its refresh bookkeeping: `<job>@<system>_refresh.json`.)
+    expect((await readdir(checkpointDir)).filter((n) => n.endsWith('_checkpoints.json')).sort()).toEqual([
       'catalog-sync@datasphere_checkpoints.json',
       'prod@datasphere_checkpoints.json',
     ]);
