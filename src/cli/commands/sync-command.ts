@@ -143,11 +143,17 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
       status: summary.status,
       ...(summary.guard ? { guardCode: summary.guard.code } : {}),
       planOnly,
-      pending: summary.actions.length > 0,
+      pending: summary.actions.length > 0 || partitionChangesPlanned(summary),
       ...(signal ? { signal } : {}),
     });
   } finally {
     progress.stop();
     await run.close();
   }
+}
+
+/** Partition changes a plan found (a Glue source with `source.partitions`): pending like table changes. */
+function partitionChangesPlanned(summary: { partitions?: { planned: { create: number; update: number; delete: number } } }): boolean {
+  const planned = summary.partitions?.planned;
+  return planned !== undefined && planned.create + planned.update + planned.delete > 0;
 }
