@@ -8,9 +8,12 @@ import type { EngineLogger } from './engine-logger.ts';
 export interface Extracted {
   /** The spaces in scope: the ones asked for, or every space the source lists. */
   spaces: string[];
+  /** What each space held — empty when the extracts were handed to `onExtract` instead of kept. */
   extracts: SpaceExtract[];
   /** Spaces whose listing threw: none of their assets is synced or deleted. */
   failedSpaces: IncompleteSpace[];
+  /** Whether any space returned anything at all (an asset, a failure, an incomplete listing). */
+  foundAnything: boolean;
 }
 
 export interface ExtractRequest {
@@ -20,31 +23,38 @@ export interface ExtractRequest {
   /** A full run rewrites everything, so it offers the source no validators to answer "not modified" to. */
   full: boolean;
   entries: readonly CheckpointEntry[];
+  /** Looks an entry up by asset id (the checkpoint store's own index), so the validators need no copy of their own. */
+  entry?: (assetId: string) => CheckpointEntry | undefined;
   logger: EngineLogger;
   signal?: AbortSignal;
   /** Per space, as the source reports reading it. */
   onProgress?: (done: number, total: number, space: string) => void;
+  /**
+   * Each space's extract as soon as it is read. Given, the extracts are not kept: a run over a large catalog hashes
+   * a space and lets go of its definitions before it reads the next one.
+   */
+  onExtract?: (extract: SpaceExtract) => void;
 }
 
 /** Step 1 of a run: which spaces, and what the source holds in each. */
 export async function extractSpaces(request: ExtractRequest): Promise<Extracted> {
   const { source, logger } = request;
   const spaces = await spacesInScope(source, request.requested);
-  const known = request.full
-    ? new Map<string, KnownAsset>()
-    : new Map<string, KnownAsset>(request.entries.map((e) => [e.assetId, e.validator === undefined ? {} : { validator: e.validator }]));
+  const known: ReadonlyMap<string, KnownAsset> = request.full ? new Map<string, KnownAsset>() : knownAssets(request.entries, request.entry);
   const extracts: SpaceExtract[] = [];
   const failedSpaces: IncompleteSpace[] = [];
+  let foundAnything = false;
   for (const space of spaces) {
     try {
       const onProgress = request.onProgress;
-      extracts.push(
-        await source.extractSpace(space, {
-          known,
-          ...(request.signal ? { signal: request.signal } : {}),
-          ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done, total, space) } : {}),
-        }),
-      );
+      const extract = await source.extractSpace(space, {
+        known,
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done, total, space) } : {}),
+      });
+      foundAnything ||= extract.items.length > 0 || extract.failures.length > 0 || !extract.complete;
+      if (request.onExtract) request.onExtract(extract);
+      else extracts.push(extract);
     } catch (error) {
       // A cancel is not a failed listing: it ends the run, which the caller reports as stopped.
       if (request.signal?.aborted) throw error;
@@ -52,7 +62,36 @@ export async function extractSpaces(request: ExtractRequest): Promise<Extracted>
       logger.error({ space, err: messageOf(error) }, 'space listing failed; its assets are neither synced nor deleted');
     }
   }
-  return { spaces, extracts, failedSpaces };
+  return { spaces, extracts, failedSpaces, foundAnything };
+}
+
+/**
+ * What the checkpoint knows of each asset, as the sources ask for it: a read-only view over the entries, not a copy
+ * (a million entries would otherwise be copied into a second map for every run).
+ */
+function knownAssets(entries: readonly CheckpointEntry[], entry?: (assetId: string) => CheckpointEntry | undefined): ReadonlyMap<string, KnownAsset> {
+  let index: Map<string, CheckpointEntry> | undefined;
+  const find = entry ?? ((assetId: string) => (index ??= new Map(entries.map((e) => [e.assetId, e]))).get(assetId));
+  const known = (e: CheckpointEntry): KnownAsset => (e.validator === undefined ? {} : { validator: e.validator });
+  // Only a source that iterates gets a real map (none does: they look assets up by id).
+  let copy: Map<string, KnownAsset> | undefined;
+  const all = () => (copy ??= new Map(entries.map((e) => [e.assetId, known(e)])));
+  const view: ReadonlyMap<string, KnownAsset> = {
+    get size() {
+      return entries.length;
+    },
+    get: (assetId) => {
+      const e = find(assetId);
+      return e === undefined ? undefined : known(e);
+    },
+    has: (assetId) => find(assetId) !== undefined,
+    entries: () => all().entries(),
+    keys: () => all().keys(),
+    values: () => all().values(),
+    forEach: (callback, thisArg) => all().forEach((value, key) => callback.call(thisArg, value, key, view)),
+    [Symbol.iterator]: () => all()[Symbol.iterator](),
+  };
+  return view;
 }
 
 async function spacesInScope(source: Source, requested: readonly string[]): Promise<string[]> {
@@ -69,6 +108,5 @@ async function spacesInScope(source: Source, requested: readonly string[]): Prom
  */
 export function assertFoundSomething(extracted: Extracted, entriesInScope: number): void {
   if (entriesInScope > 0 || extracted.failedSpaces.length > 0) return;
-  const found = extracted.extracts.some((e) => e.items.length > 0 || e.failures.length > 0 || !e.complete);
-  if (!found) throw new NoAssetsError(extracted.spaces);
+  if (!extracted.foundAnything) throw new NoAssetsError(extracted.spaces);
 }
