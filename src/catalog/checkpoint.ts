@@ -11,7 +11,11 @@ export interface CheckpointEntry {
   hashes: AssetHashes;
   /** Incremented on every confirmed write of this asset. */
   syncVersion: number;
-  target: { database: string; table: string; version?: string };
+  /**
+   * Where the asset was written, the version our last write produced there, and (selfContained) the target's token
+   * saying that table held nothing but our own build of the asset: see WriteRequest.selfContained.
+   */
+  target: { database: string; table: string; version?: string; selfContained?: string };
   /** Change validator from the source (ETag, metadata ETag), if it gives one. */
   validator?: string;
   /** Digest of the asset as last delivered; a cache key for `hashes` (see change/fingerprint.ts). */

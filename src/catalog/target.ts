@@ -20,6 +20,12 @@ export interface TargetTable {
   deprecatedAt?: string;
   /** About how many bytes the target serves this table in (the table's JSON as a read returns it), where known. */
   bytes?: number;
+  /**
+   * Set where the target recognises the table as holding exactly what its own write in this run left there, and
+   * that write held nothing but our build of the asset: the token WriteResult.selfContained would carry.
+   * Verification records it with the version it reads (a create's version is learnt only by reading).
+   */
+  selfContained?: string;
 }
 
 /**
@@ -57,6 +63,13 @@ export interface WriteRequest {
   create: boolean;
   /** The target version recorded at our last write; a different current version means drift. */
   expectedVersion?: string;
+  /**
+   * The token the target gave our last write of this table (WriteResult.selfContained). Where it is still the
+   * target's, the table was not read in this run, and expectedVersion is set, the target may send its own build of
+   * the asset without reading the table first, conditional on expectedVersion: a table changed since is refused,
+   * then read and merged onto as any other (its other writers' parameters and storage kept), and reported as drift.
+   */
+  selfContained?: string;
 }
 
 export interface WriteResult {
@@ -69,6 +82,14 @@ export interface WriteResult {
   version?: string;
   /** About how many bytes the table takes as the target now serves it (see TargetTable.bytes). */
   storedBytes?: number;
+  /**
+   * Set when the table now holds nothing but what this tool builds from the asset (no parameters, storage or
+   * columns of other writers): a token of the build rules it was made with. Kept with the checkpoint entry and
+   * handed back in the next WriteRequest of this table (see WriteRequest.selfContained).
+   */
+  selfContained?: string;
+  /** The table had moved on from expectedVersion when this write found it (someone else wrote it meanwhile). */
+  drift?: { expectedVersion: string; actualVersion: string };
   /** Size of a full write of the table built for this request (see fullWriteBytes), so it is not built twice. */
   fullWriteBytes?: number;
   /** Truncations and other adjustments the target's rules forced on this write. */

@@ -5,7 +5,7 @@ import type { Target, TableRef } from '../catalog/target.ts';
 import type { AssetChange } from '../change/change-set.ts';
 import type { EngineLogger } from './engine-logger.ts';
 import type { SafetyGuard } from './safety-guard.ts';
-import type { PlannedAction } from './sync-plan.ts';
+import type { DriftReport, PlannedAction } from './sync-plan.ts';
 import { messageOf as describe } from '../catalog/message-of.ts';
 import { refKey } from '../catalog/ref-key.ts';
 import { writeRequestFor } from './write-request.ts';
@@ -40,6 +40,8 @@ export interface ApplyResult {
   fullWriteBytes: Map<string, number>;
   /** By asset id, the actions the target confirmed (done) or that were tried and did not happen (failed). */
   outcomes: Map<string, { outcome: 'done' | 'failed'; error?: string }>;
+  /** Tables a write found changed since our last write (an update sent unread was refused): reported as drift. */
+  drift: DriftReport[];
 }
 
 export interface Confirmed {
@@ -49,7 +51,7 @@ export interface Confirmed {
 }
 
 export function emptyApplyResult(): ApplyResult {
-  return { confirmed: [], failed: [], warnings: [], interrupted: false, fullWriteBytes: new Map(), outcomes: new Map() };
+  return { confirmed: [], failed: [], warnings: [], interrupted: false, fullWriteBytes: new Map(), outcomes: new Map(), drift: [] };
 }
 
 /**
@@ -115,8 +117,14 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       for (const message of written.warnings) result.warnings.push({ assetId: change.assetId, message });
       const fullWriteBytes = written.fullWriteBytes ?? deps.target.fullWriteBytes(asset, action.ref, change.hashes);
       result.fullWriteBytes.set(change.assetId, fullWriteBytes);
+      if (written.drift) result.drift.push({ assetId: change.assetId, ref: action.ref, ...written.drift });
       await deps.checkpoints.put(
-        entryAfterWrite(change, action.ref, deps, { version: written.version, fullWriteBytes, tableBytes: written.storedBytes }),
+        entryAfterWrite(change, action.ref, deps, {
+          version: written.version,
+          fullWriteBytes,
+          tableBytes: written.storedBytes,
+          selfContained: written.selfContained,
+        }),
       );
       result.confirmed.push({ change, ref: action.ref, ...(written.version !== undefined ? { version: written.version } : {}) });
       return true;
@@ -134,7 +142,9 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       } else {
         const fullWriteBytes = change.asset ? deps.target.fullWriteBytes(change.asset, action.ref, change.hashes) : undefined;
         if (fullWriteBytes !== undefined) result.fullWriteBytes.set(change.assetId, fullWriteBytes);
-        await deps.checkpoints.put(entryAfterWrite(change, action.ref, deps, { version: action.version, fullWriteBytes, tableBytes: action.tableBytes }));
+        await deps.checkpoints.put(
+          entryAfterWrite(change, action.ref, deps, { version: action.version, fullWriteBytes, tableBytes: action.tableBytes, selfContained: undefined }),
+        );
       }
       result.confirmed.push({ change, ref: action.ref, ...(action.version !== undefined ? { version: action.version } : {}) });
       return true;
@@ -161,7 +171,8 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       const written = await deps.target.deprecate(action.ref, at);
       const previous = change.previous as CheckpointEntry;
       // The version before ours is stale now: without the new one, the entry says it does not know.
-      const { version: _stale, ...target } = previous.target;
+      // Deprecated, the table no longer holds just our build (selfContained): its next write reads it first.
+      const { version: _stale, selfContained: _pure, ...target } = previous.target;
       await deps.checkpoints.put({
         ...previous,
         deprecatedAt: at,
@@ -215,10 +226,11 @@ interface WriteFigures {
   version: string | undefined;
   fullWriteBytes: number | undefined;
   tableBytes: number | undefined;
+  selfContained: string | undefined;
 }
 
 function entryAfterWrite(change: AssetChange, ref: TableRef, deps: ApplyDeps, figures: WriteFigures): CheckpointEntry {
-  const { version, fullWriteBytes, tableBytes } = figures;
+  const { version, fullWriteBytes, tableBytes, selfContained } = figures;
   const previous = change.previous;
   const entry: CheckpointEntry = {
     // Keep fields a newer version of this tool may have written.
@@ -229,7 +241,13 @@ function entryAfterWrite(change: AssetChange, ref: TableRef, deps: ApplyDeps, fi
     lastSyncAt: deps.now().toISOString(),
     hashes: change.hashes,
     syncVersion: (previous?.syncVersion ?? 0) + 1,
-    target: { database: ref.database, table: ref.table, ...(version !== undefined ? { version } : {}) },
+    target: {
+      database: ref.database,
+      table: ref.table,
+      ...(version !== undefined ? { version } : {}),
+      // Only with the version it belongs to: the next write may go out unread, conditional on that version.
+      ...(version !== undefined && selfContained !== undefined ? { selfContained } : {}),
+    },
     customProperties: change.asset?.customProperties ?? previous?.customProperties ?? {},
   };
   delete entry.deprecatedAt;

@@ -12,6 +12,7 @@ export const NOTHING_VERIFIED: Verification = {
   mismatches: [],
   versions: new Map(),
   tableBytes: new Map(),
+  selfContained: new Map(),
 };
 
 /**
@@ -31,7 +32,12 @@ export async function commitRun(applied: ApplyResult, target: Target, checkpoint
     const entry = checkpoints.get(assetId);
     if (!entry || entry.target.version === version) continue;
     const tableBytes = verification.tableBytes.get(assetId);
-    await checkpoints.put({ ...entry, target: { ...entry.target, version }, ...(tableBytes !== undefined ? { tableBytes } : {}) });
+    const selfContained = verification.selfContained.get(assetId);
+    await checkpoints.put({
+      ...entry,
+      target: { ...entry.target, version, ...(selfContained !== undefined ? { selfContained } : {}) },
+      ...(tableBytes !== undefined ? { tableBytes } : {}),
+    });
     changed = true;
   }
   if (changed) await checkpoints.flush();

@@ -102,8 +102,13 @@ function planPresent(
   ctx: PlanContext,
   drift: DriftReport[],
 ): PlannedAction {
-  // Not read in this run: only an unchanged asset's table, which there is nothing to decide about without a refresh.
-  if (ctx.wasRead && !ctx.wasRead(ref)) return { kind: 'skip', change, ref };
+  if (ctx.wasRead && !ctx.wasRead(ref)) {
+    // Not read in this run: an unchanged asset's table, with nothing to decide about without a refresh; or an
+    // update the target sends unread, conditional on the version of our last write (tablesToRead says when).
+    const strategy = ctx.mode === 'incremental' ? STRATEGY_BY_TYPE[change.type] : undefined;
+    if (!strategy || !change.asset || change.type === 'CREATED') return { kind: 'skip', change, ref };
+    return write(change, ref, strategy, false, false);
+  }
 
   if (table && table.owner !== ctx.job) {
     const owner = table.owner ? `job "${table.owner}"` : 'no catalog-sync job';

@@ -225,7 +225,8 @@ async function planRun(
     const plan = planSync(changeSet, { ...context, targetTables: byRef(tables) });
     return { plan, readBytes: sizes(tables), refresh: { findings: refreshFindings(plan, tables, entriesInScope, options.job), traffic } };
   }
-  const refs = tablesToRead(changeSet, { mode: options.mode, resolve: context.resolve, versioned: target.versioned === true });
+  const writeUnread = options.conflictPolicy === 'source-wins' && !options.dryRun && options.planOnly !== true;
+  const refs = tablesToRead(changeSet, { mode: options.mode, resolve: context.resolve, versioned: target.versioned === true, writeUnread });
   const wanted = new Set(refs.map(refKey));
   const tables = await readTables(target, refs, entriesInScope);
   const plan = planSync(changeSet, { ...context, targetTables: byRef(tables), wasRead: (ref) => wanted.has(refKey(ref)) });

@@ -75,7 +75,8 @@ export function summariseRun(input: SummaryInput): RunSummary {
     actions: input.actions,
     failed,
     warnings: [...changeSet.warnings, ...applied.warnings, ...verification.mismatches, ...refreshWarnings],
-    drift: plan.drift.map((d) => ({ assetId: d.assetId, table: refKey(d.ref), expectedVersion: d.expectedVersion, actualVersion: d.actualVersion })),
+    // Found while planning (tables read first), or by a write sent unread and refused (see WriteRequest.selfContained).
+    drift: [...plan.drift, ...applied.drift].map((d) => ({ assetId: d.assetId, table: refKey(d.ref), expectedVersion: d.expectedVersion, actualVersion: d.actualVersion })),
     verified: { checked: verification.checked, matched: verification.matched, readBack: verification.readBack },
     ...(input.refresh ? { refresh: input.refresh.findings } : {}),
     ...(input.guard ? { guard: input.guard } : {}),

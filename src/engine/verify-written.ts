@@ -16,6 +16,8 @@ export interface Verification {
   versions: Map<string, string>;
   /** The size of each table read back, by asset id (TargetTable.bytes). */
   tableBytes: Map<string, number>;
+  /** The target's selfContained token of each table read back that it recognised as its own build, by asset id. */
+  selfContained: Map<string, string>;
 }
 
 /**
@@ -36,10 +38,11 @@ export async function verifyWritten(
 ): Promise<Verification> {
   const versions = new Map<string, string>();
   const tableBytes = new Map<string, number>();
+  const selfContained = new Map<string, string>();
   const unconfirmed = confirmed.filter((c) => c.version === undefined);
   let matched = confirmed.length - unconfirmed.length;
   const mismatches: AssetWarning[] = [];
-  if (unconfirmed.length === 0) return { checked: confirmed.length, matched, readBack: 0, mismatches, versions, tableBytes };
+  if (unconfirmed.length === 0) return { checked: confirmed.length, matched, readBack: 0, mismatches, versions, tableBytes, selfContained };
   const refs = unconfirmed.map((c) => c.ref);
   const read = target.readTables
     ? await target.readTables(refs, hints)
@@ -51,10 +54,11 @@ export async function verifyWritten(
       matched += 1;
       if (table.version !== undefined) versions.set(change.assetId, table.version);
       if (table.bytes !== undefined) tableBytes.set(change.assetId, table.bytes);
+      if (table.selfContained !== undefined) selfContained.set(change.assetId, table.selfContained);
     } else {
       const why = !table ? 'not found' : table.owner !== job ? 'ownership marker missing' : 'hashes differ from what was written';
       mismatches.push({ assetId: change.assetId, message: `verification: ${refKey(ref)} ${why}` });
     }
   }
-  return { checked: confirmed.length, matched, readBack: unconfirmed.length, mismatches, versions, tableBytes };
+  return { checked: confirmed.length, matched, readBack: unconfirmed.length, mismatches, versions, tableBytes, selfContained };
 }

@@ -13,5 +13,6 @@ export function writeRequestFor(action: Extract<PlannedAction, { kind: 'write' }
     hashes: change.hashes,
     create: action.create,
     ...(change.previous?.target.version !== undefined ? { expectedVersion: change.previous.target.version } : {}),
+    ...(change.previous?.target.selfContained !== undefined ? { selfContained: change.previous.target.selfContained } : {}),
   };
 }

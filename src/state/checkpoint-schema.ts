@@ -40,6 +40,7 @@ export const checkpointEntrySchema = z.looseObject({
   tableBytes: z.int().min(0).optional(),
   target: z.looseObject({
     database: z.string().min(1),
+    selfContained: z.string().min(1).optional(),
     table: z.string().min(1),
     version: z.string().optional(),
   }),

@@ -42,7 +42,7 @@ export interface GlueScenario {
  * The whole corpus (test/fixtures/corpus/csn) synced into moto through runSync, with a database prefix of its own
  * and a temp folder holding the corpus copy (so tests can edit it) and the checkpoint file.
  */
-export async function createGlueScenario(label: string): Promise<GlueScenario> {
+export async function createGlueScenario(label: string, targetOptions: { writeUnread?: boolean } = {}): Promise<GlueScenario> {
   const endpoint = motoEndpoint();
   const mapping = await loadMapping();
   const prefix = uniquePrefix(label);
@@ -77,7 +77,7 @@ export async function createGlueScenario(label: string): Promise<GlueScenario> {
         conflictPolicy: 'source-wins',
         ...overrides,
       };
-      const target = testGlueTarget({ endpoint, mapping, databasePrefix: prefix, job: JOB, maxConcurrency: 4 });
+      const target = testGlueTarget({ endpoint, mapping, databasePrefix: prefix, job: JOB, maxConcurrency: 4, ...targetOptions });
       try {
         return await runSync(options, {
           source: new CsnFilesSource({ path: corpus, space: 'SALES' }),

@@ -14,8 +14,8 @@ afterEach(async () => {
   s = undefined;
 });
 
-async function scenario(label: string): Promise<GlueScenario> {
-  s = await createGlueScenario(label);
+async function scenario(label: string, options: { writeUnread?: boolean } = {}): Promise<GlueScenario> {
+  s = await createGlueScenario(label, options);
   return s;
 }
 
@@ -88,8 +88,9 @@ describe('Glue target against moto, driven by the engine over the CSN corpus', (
     expect(summary.status).toBe('ok');
     expect(summary.changes).toMatchObject({ metadataChanged: 1, unchanged: ASSETS - 1 });
     expect(summary.strategies.metadataOnly).toBe(1);
-    // The one table read, written at its version, and (SkipArchive) the run's one check that VersionId moves on.
-    expect(ops(summary)).toEqual({ GetTable: 2, UpdateTable: 1 });
+    // Our own table, as our last write left it: written without a read, conditional on the version recorded then;
+    // and (SkipArchive) the run's one check that VersionId moves on.
+    expect(ops(summary)).toEqual({ UpdateTable: 1, GetTable: 1 });
     expectVerified(summary, 1, 0);
     expect((await sc.checkpoints()).get('SALES/SalesOrders')?.target.version).toBe('2');
 
@@ -115,7 +116,9 @@ describe('Glue target against moto, driven by the engine over the CSN corpus', (
   });
 
   it('a type change is a full update; what another tool set survives and its change shows as drift', async () => {
-    const sc = await scenario('type');
+    // moto ignores VersionId, so it would not refuse an unread write onto the other tool's change as Glue does
+    // (that path is tested on the Glue protocol with nock): here the table is read before it is written.
+    const sc = await scenario('type', { writeUnread: false });
     await sc.run();
     await sc.tamper('salesorders', (input) => ({
       ...input,

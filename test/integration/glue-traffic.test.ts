@@ -95,11 +95,13 @@ describe('Glue traffic on moto, counted by an independent proxy', () => {
     const s = changed.summary;
     expectWireMatches(s, changed.wire);
     const ops = Object.fromEntries(Object.entries(s.traffic.target.byOperation).map(([op, f]) => [op, f.requests]));
-    // Writes are the changed tables exactly: 8 updates, 1 create, 1 batch deletion.
-    expect(ops).toEqual({ GetTable: 10 + 1, UpdateTable: 8, CreateTable: 1, BatchDeleteTable: 1 });
-    // The floor is one read and one write per changed table; we read each once (and the create back for its version).
+    // Writes are the changed tables exactly: 8 updates, 1 create, 1 batch deletion. Reads: the tables to create and
+    // delete (ownership, and a write that may have happened already) and the create back for its version; the 8
+    // updates go out unread, conditional on the versions our last writes produced.
+    expect(ops).toEqual({ GetTable: 2 + 1, UpdateTable: 8, CreateTable: 1, BatchDeleteTable: 1 });
+    // The floor is one read and one write per changed table.
     const floor = 2 * 10;
-    expect(s.traffic.target.requests).toBeLessThanOrEqual(1.2 * floor);
+    expect(s.traffic.target.requests).toBeLessThanOrEqual(floor * 0.7);
     expect(s.verified).toEqual({ checked: 9, matched: 9, readBack: 1 });
 
     // --full on the same catalog: what the savings figure's baseline estimates.
@@ -109,7 +111,7 @@ describe('Glue traffic on moto, counted by an independent proxy', () => {
     expect(s.fullSyncBytes).toBeGreaterThan(fullBytes * 0.9);
     expect(s.fullSyncBytes).toBeLessThan(fullBytes * 1.1);
     const incrementalBytes = changed.wire.up + changed.wire.down;
-    expect(incrementalBytes / fullBytes).toBeLessThan(0.15);
+    expect(incrementalBytes / fullBytes).toBeLessThan(0.1);
     expect(s.totalBytes).toBe(s.traffic.target.bytesSent + s.traffic.target.bytesReceived); // the memory source moves nothing
     expect(s.savingsPercent).toBeCloseTo((1 - (s.totalBytes ?? 0) / s.fullSyncBytes) * 100, 0);
   });

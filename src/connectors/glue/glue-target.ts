@@ -13,6 +13,7 @@ import type {
   WriteResult,
 } from '../../catalog/target.ts';
 import type { TableDefinition, TableVersions } from '../../catalog/table-versions.ts';
+import { sameHashes } from '../../catalog/hashes.ts';
 import { emptyTraffic } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 import { buildTableInput, createTableRequestBytes } from '../../mapping/build-table-input.ts';
@@ -23,6 +24,7 @@ import type { GlueTable, GlueTableInput } from '../../mapping/glue-table.ts';
 import type { Mapping } from '../../mapping/load-mapping.ts';
 import { mergeTableInput } from '../../mapping/merge-table-input.ts';
 import { isOwnedBy, readTargetTable, tableOwner } from '../../mapping/read-target-table.ts';
+import { shortHash } from '../../mapping/glue-limits.ts';
 import { databaseName, resolveTableRef } from '../../mapping/table-naming.ts';
 import { toTableInput } from '../../mapping/to-table-input.ts';
 import { chooseTableReads } from './choose-table-reads.ts';
@@ -36,7 +38,9 @@ import { GlueDatabases } from './glue-databases.ts';
 import { GlueConflictError, NotOwnedError, TableNotFoundError } from './glue-target-errors.ts';
 import type { WireOverhead } from './glue-traffic-middleware.ts';
 import { nextVersionId } from './next-version-id.ts';
+import { tableContent } from './table-content.ts';
 import { GlueTableVersions } from './glue-table-versions.ts';
+import { refKey } from '../../catalog/ref-key.ts';
 
 export interface GlueTargetOptions extends GlueClientOptions {
   /** The Data Catalog to write to (an AWS account id); the caller's account when not set. */
@@ -50,6 +54,12 @@ export interface GlueTargetOptions extends GlueClientOptions {
   databaseLocationUri?: string;
   /** UpdateTable without archiving the previous version (Glue keeps at most 100,000 versions per table). */
   skipArchive: boolean;
+  /**
+   * Update a table our last write left holding only our own build without reading it first, conditional on the
+   * VersionId that write produced (WriteRequest.selfContained). Default true. False for a Glue-compatible server
+   * that ignores VersionId (moto does): there an unread write would not be refused after another writer's change.
+   */
+  writeUnread?: boolean;
   /** Versions of each of our tables kept after a write; older ones are deleted (BatchDeleteTableVersion). */
   keepVersions?: number;
   /** Where the definitions of the tables this job deletes are kept, for rollback (see GlueTableVersions). */
@@ -60,8 +70,6 @@ export interface GlueTargetOptions extends GlueClientOptions {
   job: string;
   mapping: Mapping;
 }
-
-const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
 
 /**
  * Per-request overhead (request line and SigV4 headers sent, status line and headers received) assumed until this
@@ -115,11 +123,22 @@ export class GlueTarget implements Target, TableVersions {
   readonly #tables = new TableCache();
   /** Whether an UpdateTable moves VersionId on by one under SkipArchive; settled by the run's first update. */
   #increments: Promise<boolean> | undefined;
+  /** Whole-database listings made, the tables they held, and the pages Glue serves them in. */
+  readonly #listings = { listings: 0, tables: 0, pages: 0 };
+  /**
+   * The build rules this target writes with — job, mapping table and options — as a token: a table our write left
+   * holding nothing but our own build is "self-contained" under these rules (WriteResult.selfContained). Rules
+   * that changed since (another mapping version, other options) make the token differ, and the table is read.
+   */
+  readonly #buildToken: string;
+  /** Content (tableContent) of the self-contained tables this run created, by `database/table`: see readTables. */
+  readonly #created = new Map<string, string>();
   /** Version pruning, the archive of deleted tables and reading versions back (rollback). */
   readonly #versions: GlueTableVersions;
 
   constructor(options: GlueTargetOptions) {
     this.#options = options;
+    this.#buildToken = `glue-build-${shortHash(JSON.stringify({ job: options.job, mapping: options.mapping }))}`;
     this.identity = {
       type: 'glue',
       region: options.region,
@@ -201,7 +220,7 @@ export class GlueTarget implements Target, TableVersions {
             [...wanted.values()].map(async (ref) => {
               const table = await this.#api.getTable(ref);
               const bytes = this.#tables.remember(ref, table);
-              return table ? withBytes(readTargetTable(table), bytes) : undefined;
+              return table ? this.#recognise(withBytes(readTargetTable(table), bytes), table) : undefined;
             }),
           );
           for (const table of tables) if (table) out.push(table);
@@ -212,7 +231,7 @@ export class GlueTarget implements Target, TableVersions {
         const tables = await this.#api.getTables(database);
         const sizes = this.#remember(database, tables);
         for (const table of tables ?? []) {
-          if (wanted.has(table.Name)) out.push(withBytes(readTargetTable(table), sizes.get(table.Name)));
+          if (wanted.has(table.Name)) out.push(this.#recognise(withBytes(readTargetTable(table), sizes.get(table.Name)), table));
         }
       }),
     );
@@ -224,15 +243,67 @@ export class GlueTarget implements Target, TableVersions {
     assertGlueRef(ref);
     const built = buildTableInput(asset, this.#buildContext(request.hashes, ref));
     const warnings = [...built.warnings];
+    const fullWriteBytes = createTableRequestBytes(ref, built.input);
+    // Our own build of the table, as it goes out onto nothing: what a self-contained table holds.
+    const own = enforceTableLimits(ref, toTableInput(built.input));
+    // A replica of a Glue table merges by other rules (merge-replica-input.ts): always read first.
+    const selfContained = asset.glue === undefined && this.#options.writeUnread !== false ? this.#buildToken : undefined;
+    let drift: WriteResult['drift'];
+    if (selfContained !== undefined && request.selfContained === selfContained && request.expectedVersion !== undefined && !request.create && !this.#tables.knows(ref)) {
+      const unread = await this.#writeUnread(ref, own, request.expectedVersion, warnings);
+      if (unread) {
+        warnings.push(...own.warnings);
+        return { ref, ...unread, selfContained, fullWriteBytes, warnings };
+      }
+      // Refused: someone wrote (or removed) the table since our last write. Read it, and merge onto it as always.
+      const moved = await this.#api.getTable(ref);
+      this.#tables.remember(ref, moved);
+      drift = { expectedVersion: request.expectedVersion, actualVersion: moved?.VersionId ?? 'missing' };
+      const found = moved && readTargetTable(moved);
+      if (moved && found?.owner === this.#options.job && found.assetId === asset.id && sameHashes(found.hashes, request.hashes)) {
+        // It already holds this very write: ours, from a run that ended before its checkpoint entry was saved.
+        const storedBytes = this.#tables.remember(ref, moved);
+        return { ref, ...(moved.VersionId !== undefined ? { version: moved.VersionId } : {}), storedBytes, fullWriteBytes, warnings };
+      }
+    }
     const current = await this.#current(ref);
-    if (current && request.create) warnings.push(`${keyOf(ref)} already existed with our marker; updated it`);
-    if (!current && !request.create) warnings.push(`${keyOf(ref)} was missing; created it`);
+    if (current && request.create) warnings.push(`${refKey(ref)} already existed with our marker; updated it`);
+    if (!current && !request.create) warnings.push(`${refKey(ref)} was missing; created it`);
     const parameterPrefix = this.#options.mapping.options.parameterPrefix;
     const written = await this.#put(ref, current, 'update', warnings, asset.space, (table) =>
       mergeTableInput(table, built.input, request.strategy, request.facets, { parameterPrefix }),
     );
     if (current && !this.#options.skipArchive) warnings.push(...(await this.#versions.prune(ref, request.expectedVersion, written.version)));
-    return { ref, ...written, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
+    const { sent, ...result } = written;
+    const pure = selfContained !== undefined && tableContent(sent) === tableContent(own.input);
+    // A create's version is learnt by reading it back: that read recognises the table as ours (readTables).
+    if (pure && result.version === undefined) this.#created.set(refKey(ref), tableContent(sent));
+    return { ref, ...result, ...(pure ? { selfContained } : {}), ...(drift ? { drift } : {}), fullWriteBytes, warnings };
+  }
+
+  /**
+   * Sends our own build of a table without reading it first, conditional on the version our last write of it
+   * produced. That is as safe as reading first: the write succeeds only while the table is exactly as our last
+   * write left it (VersionId unchanged: nobody has written it since, so it still carries our marker), and the
+   * checkpoint says that write left nothing there but our own build of the asset (WriteResult.selfContained,
+   * under the same build rules) — so merging onto the table, had we read it, would have given this same input:
+   * the facets that did not change are built the same, and there is nobody else's part to keep. Undefined when
+   * Glue refuses (ConcurrentModificationException, or the table is gone): the caller reads the table and merges.
+   * One request per changed table instead of two: the cost of an incremental run halves.
+   */
+  async #writeUnread(
+    ref: TableRef,
+    own: { input: GlueTableInput },
+    expected: string,
+    warnings: string[],
+  ): Promise<{ version?: string; storedBytes: number } | undefined> {
+    const outcome = await this.#api.updateTable(ref, own.input, expected, this.#options.skipArchive);
+    if (outcome !== 'updated') return undefined;
+    const version = await this.#versionAfterUpdate(ref, expected);
+    const stored: GlueTable = { ...own.input, DatabaseName: ref.database, ...(version !== undefined ? { VersionId: version } : {}) };
+    const storedBytes = this.#tables.remember(ref, stored);
+    if (!this.#options.skipArchive) warnings.push(...(await this.#versions.prune(ref, expected, version)));
+    return { ...(version !== undefined ? { version } : {}), storedBytes };
   }
 
   /** What write(request) would send, diffed against the table as this run read it; sends nothing. */
@@ -259,7 +330,8 @@ export class GlueTarget implements Target, TableVersions {
       return deprecateTableInput(table, at);
     });
     if (!this.#options.skipArchive) warnings.push(...(await this.#versions.prune(ref, undefined, written.version)));
-    return { ref, ...written, warnings };
+    const { sent: _sent, ...result } = written;
+    return { ref, ...result, warnings };
   }
 
   async delete(refs: TableRef[]): Promise<DeleteOutcome[]> {
@@ -328,13 +400,36 @@ export class GlueTarget implements Target, TableVersions {
     return { job, hashes, databasePrefix, mapping, ref };
   }
 
+  /**
+   * Marks a table read back as self-contained when it holds exactly what our create in this run sent, our own build
+   * and nothing else: whatever its version now, that is the content the next write may go out onto unread.
+   */
+  #recognise(found: TargetTable, table: GlueTable): TargetTable {
+    const created = this.#created.get(refKey(found.ref));
+    return created !== undefined && created === tableContent(table) ? { ...found, selfContained: this.#buildToken } : found;
+  }
+
   /** This run's measured header bytes per request, once it has made one. */
   #requestOverhead(): number {
     const { bytes, requests } = this.#overhead;
     return requests > 0 ? Math.round(bytes / requests) : NOMINAL_REQUEST_OVERHEAD_BYTES;
   }
 
+  /**
+   * Listings this target made, with the pages Glue serves them in (at most 100 tables a page, one page for an
+   * empty database). A server that does not page (moto answers a listing in one response) makes fewer requests
+   * than Glue would; this says how many Glue would have taken.
+   */
+  listings(): { listings: number; tables: number; gluePages: number } {
+    const { listings, tables, pages } = this.#listings;
+    return { listings, tables, gluePages: pages };
+  }
+
   #remember(database: string, tables: GlueTable[] | undefined): Map<string, number> {
+    const count = tables?.length ?? 0;
+    this.#listings.listings += 1;
+    this.#listings.tables += count;
+    this.#listings.pages += Math.max(1, Math.ceil(count / GLUE_PAGE_SIZE));
     this.#databases.known(database, tables !== undefined);
     return this.#tables.load(database, tables);
   }
@@ -361,7 +456,7 @@ export class GlueTarget implements Target, TableVersions {
     warnings: string[],
     space: string | undefined,
     makeInput: (current: GlueTable | undefined) => GlueTableInput,
-  ): Promise<{ version?: string; storedBytes: number }> {
+  ): Promise<{ version?: string; storedBytes: number; sent: GlueTableInput }> {
     const { job, skipArchive } = this.#options;
     let current = initial;
     for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -386,7 +481,7 @@ export class GlueTarget implements Target, TableVersions {
         const { VersionId: _replaced, UpdateTime: _updated, ...extras } = current ?? ({} as Partial<GlueTable>);
         const stored: GlueTable = { ...extras, ...fitted.input, DatabaseName: ref.database, ...(version !== undefined ? { VersionId: version } : {}) };
         const storedBytes = this.#tables.remember(ref, stored);
-        return { ...(version !== undefined ? { version } : {}), storedBytes };
+        return { ...(version !== undefined ? { version } : {}), storedBytes, sent: fitted.input };
       }
     }
     throw new GlueConflictError(ref);

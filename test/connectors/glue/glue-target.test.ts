@@ -11,7 +11,7 @@ import { CsnFilesSource } from '../../../src/connectors/csn-files/csn-files-sour
 import type { GlueTarget } from '../../../src/connectors/glue/glue-target.ts';
 import { GlueConflictError, InvalidGlueNameError } from '../../../src/connectors/glue/glue-target-errors.ts';
 import { buildTableInput } from '../../../src/mapping/build-table-input.ts';
-import type { GlueTableInput } from '../../../src/mapping/glue-table.ts';
+import type { GlueTable, GlueTableInput } from '../../../src/mapping/glue-table.ts';
 import { silentLogger } from '../../../src/engine/engine-logger.ts';
 import { runSync } from '../../../src/engine/run-sync.ts';
 import { loadMapping } from '../../../src/mapping/load-mapping.ts';
@@ -53,7 +53,7 @@ afterEach(async () => {
   stopFakeGlue();
 });
 
-function target(options: { maxAttempts?: number; databaseDescription?: string; job?: string; skipArchive?: boolean } = {}): GlueTarget {
+function target(options: { maxAttempts?: number; databaseDescription?: string; job?: string; skipArchive?: boolean; writeUnread?: boolean } = {}): GlueTarget {
   const t = testGlueTarget({ endpoint: NOCK_ENDPOINT, mapping, ...options });
   targets.push(t);
   return t;
@@ -220,6 +220,68 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     // Recorded from the conditional write itself: no read-back.
     expect(checkpoints.get('SALES/Orders')?.target.version).toBe('2');
     expect(summary.verified).toEqual({ checked: 1, matched: 1, readBack: 0 });
+    // The write went out unread (our own table, as we left it at version 0) and was refused: drift, reported.
+    expect(summary.drift).toEqual([{ assetId: 'SALES/Orders', table: 'ds_sales.orders', expectedVersion: '0', actualVersion: '1' }]);
+    // Their parameters are not ours to rewrite: the next update reads the table first.
+    expect(checkpoints.get('SALES/Orders')?.target.selfContained).toBeUndefined();
+  });
+
+  describe('an update of a table our last write left holding only our build (selfContained)', () => {
+    const update = (t: GlueTarget, selfContained: string | undefined, overrides: Partial<WriteRequest> = {}) =>
+      t.write(request(t, { asset: makeAsset({ description: 'New' }), create: false, strategy: 'delta', facets: ['content'], hashes: H2, expectedVersion: '3', ...(selfContained ? { selfContained } : {}), ...overrides }));
+
+    async function created(t: GlueTarget): Promise<string> {
+      const first = await t.write(request(t));
+      expect(first.selfContained).toMatch(/^glue-build-/);
+      glue.tables.get('ds_sales')?.set('orders', { ...(glue.tables.get('ds_sales')?.get('orders') as GlueTable), VersionId: '3' });
+      glue.calls.length = 0;
+      return first.selfContained as string;
+    }
+
+    it('goes out without a read, conditional on the version our last write produced', async () => {
+      const token = await created(target({ skipArchive: false }));
+      const t = target({ skipArchive: false });
+      const result = await update(t, token);
+      expect(glue.calls.map((c) => c.operation)).toEqual(['UpdateTable']);
+      expect(glue.bodies('UpdateTable')[0]).toMatchObject({ VersionId: '3', TableInput: { Description: 'New' } });
+      expect(result).toMatchObject({ version: '4', selfContained: token });
+      expect(result.drift).toBeUndefined();
+    });
+
+    it('refused because someone wrote the table since: read, merged onto (their parameters and storage kept), drift reported', async () => {
+      const token = await created(target({ skipArchive: false }));
+      glue.touch('ds_sales', 'orders', (t) => ({ ...t, Parameters: { ...t.Parameters, 'lf.tag': 'pii' }, StorageDescriptor: { ...t.StorageDescriptor, Location: 's3://lake/orders/' } }));
+      const t = target({ skipArchive: false });
+      const result = await update(t, token);
+      expect(glue.calls.map((c) => c.operation)).toEqual(['UpdateTable', 'GetTable', 'UpdateTable']);
+      expect(glue.bodies('UpdateTable').map((b) => b['VersionId'])).toEqual(['3', '4']);
+      const stored = glue.tables.get('ds_sales')?.get('orders');
+      expect(stored).toMatchObject({ Description: 'New', VersionId: '5', Parameters: { 'lf.tag': 'pii' }, StorageDescriptor: { Location: 's3://lake/orders/' } });
+      expect(result).toMatchObject({ version: '5', drift: { expectedVersion: '3', actualVersion: '4' } });
+      expect(result.selfContained).toBeUndefined(); // it holds their parts now: read before the next write
+    });
+
+    it('refused because the table is already at the write we meant (a run that ended before saving its entry): nothing written again', async () => {
+      const token = await created(target({ skipArchive: false }));
+      await update(target({ skipArchive: false }), token); // written at 3 → 4; pretend its entry was never saved
+      glue.calls.length = 0;
+      const again = await update(target({ skipArchive: false }), token);
+      expect(glue.calls.map((c) => c.operation)).toEqual(['UpdateTable', 'GetTable']);
+      expect(again.version).toBe('4');
+      expect(again.drift).toBeUndefined();
+    });
+
+    it('reads first with a token of other build rules (another mapping, another job) or without a recorded version; never with writeUnread false', async () => {
+      const token = await created(target({ skipArchive: false }));
+      await update(target({ skipArchive: false }), 'glue-build-00000000');
+      await update(target({ skipArchive: false }), token, { expectedVersion: undefined });
+      expect(glue.calls.map((c) => c.operation)).toEqual(['GetTable', 'UpdateTable', 'GetTable', 'UpdateTable']);
+      glue.calls.length = 0;
+      const careful = target({ skipArchive: false, writeUnread: false });
+      const result = await update(careful, token, { expectedVersion: '5' });
+      expect(glue.calls.map((c) => c.operation)).toEqual(['GetTable', 'UpdateTable']);
+      expect(result.selfContained).toBeUndefined();
+    });
   });
 
   it('reports a conflict when the table moves on again after the re-read', async () => {
