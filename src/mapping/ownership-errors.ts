@@ -1,8 +1,5 @@
 import type { TableRef } from '../catalog/target.ts';
-
-function show(ref: TableRef): string {
-  return `${ref.database}.${ref.table}`;
-}
+import { refKey } from '../catalog/ref-key.ts';
 
 /**
  * The table exists but carries no ownership marker for this job: we never change or remove it. Every target
@@ -17,13 +14,13 @@ export class NotOwnedError extends Error {
     readonly job: string,
   ) {
     const whose = owner === undefined ? 'carries no ownership marker' : `is owned by job "${owner}"`;
-    super(`refusing to ${action} ${show(ref)}: it ${whose} (catalog_sync.owner), and this is job "${job}"`);
+    super(`refusing to ${action} ${refKey(ref)}: it ${whose} (catalog_sync.owner), and this is job "${job}"`);
   }
 }
 
 export class TableNotFoundError extends Error {
   override readonly name = 'TableNotFoundError';
   constructor(readonly ref: TableRef) {
-    super(`table ${show(ref)} does not exist`);
+    super(`table ${refKey(ref)} does not exist`);
   }
 }

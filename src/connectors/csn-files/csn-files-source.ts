@@ -9,6 +9,11 @@ import type { Traffic } from '../../catalog/traffic.ts';
 import { parseCsn } from '../../formats/csn/parse-csn.ts';
 import { decodeUtf8 } from '../../formats/text/decode-utf8.ts';
 import type { ParseCsnResult } from '../../formats/csn/parse-csn.ts';
+import { compareText } from '../../catalog/compare-text.ts';
+import { messageOf } from '../../catalog/message-of.ts';
+import { spaceOf } from '../../catalog/asset-id.ts';
+// Two copies of a definition compare by content, not by the order their keys were written.
+import { stableJson } from '../../mapping/stable-json.ts';
 
 export interface CsnFilesSourceOptions {
   /** Folder of Datasphere CSN exports (*.json), read recursively. */
@@ -61,13 +66,13 @@ export class CsnFilesSource implements Source {
     const scan = await this.scan(undefined);
     const spaces = new Set<string>([this.options.space]);
     for (const asset of scan.assets) spaces.add(asset.space);
-    for (const failure of scan.failures) spaces.add(spaceOfId(failure.assetId));
-    return [...spaces].sort(compare);
+    for (const failure of scan.failures) spaces.add(spaceOf(failure.assetId));
+    return [...spaces].sort(compareText);
   }
 
   async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
     const scan = await this.scan(options.signal, options.onProgress);
-    const inSpace = (id: string): boolean => spaceOfId(id) === space;
+    const inSpace = (id: string): boolean => spaceOf(id) === space;
     const items: ExtractedItem[] = scan.assets
       .filter((asset) => asset.space === space)
       .map((asset) => ({ state: 'extracted', asset, definitionFormat: 'csn' }));
@@ -136,13 +141,13 @@ export class CsnFilesSource implements Source {
     for (const cached of this.cache.keys()) if (!seen.has(cached)) this.cache.delete(cached);
 
     const assets: Asset[] = [];
-    for (const [id, list] of [...copies].sort(([a], [b]) => compare(a, b))) {
+    for (const [id, list] of [...copies].sort(([a], [b]) => compareText(a, b))) {
       const chosen = chooseCopy(id, list);
       warnings.push(...chosen.warnings);
       if (chosen.copy.asset) assets.push(chosen.copy.asset);
       else failures.push({ assetId: id, error: `${chosen.copy.error ?? 'unknown error'} (in ${chosen.copy.file})` });
     }
-    failures.sort((a, b) => compare(a.assetId, b.assetId));
+    failures.sort((a, b) => compareText(a.assetId, b.assetId));
     // Messages quote names and ids, which may be of any size: bounded once they are final.
     return {
       assets,
@@ -218,7 +223,7 @@ async function listJsonFiles(root: string, unreadable: Scan['unreadable'], relat
     return [];
   }
   const files: string[] = [];
-  for (const entry of [...entries].sort((a, b) => compare(a.name, b.name))) {
+  for (const entry of [...entries].sort((a, b) => compareText(a.name, b.name))) {
     const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
     if (entry.isDirectory()) files.push(...(await listJsonFiles(root, unreadable, child)));
     else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.toLowerCase().endsWith('.json')) files.push(child);
@@ -241,26 +246,4 @@ function dedupeWarnings(warnings: readonly AssetWarning[]): AssetWarning[] {
     seen.add(key);
     return true;
   });
-}
-
-/** JSON with sorted keys, so two copies compare by content and not by the order their keys were written. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => compare(a, b)))
-      : inner,
-  );
-}
-
-function spaceOfId(id: string): string {
-  const slash = id.indexOf('/');
-  return slash < 0 ? id : id.slice(0, slash);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

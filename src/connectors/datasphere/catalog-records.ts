@@ -1,3 +1,4 @@
+import { isRecord } from '../../catalog/is-record.ts';
 /**
  * The catalog's records, reduced to what the connector uses. Field names are those of the recorded
  * responses (test/fixtures/corpus/datasphere-api/catalog_assets.json); anything else in a record is ignored,
@@ -53,6 +54,3 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

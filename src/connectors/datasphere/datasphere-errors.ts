@@ -1,3 +1,4 @@
+import { messageOf } from '../../catalog/message-of.ts';
 import { boundText } from '../../catalog/bounded-text.ts';
 
 /**
@@ -81,9 +82,6 @@ export function excerpt(text: string, redactor: Redactor, max = EXCERPT_MAX): st
   return boundText(line, max);
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Why JSON.parse refused a body, without the window of the body V8 quotes (`Unexpected token 'x', "…" is not

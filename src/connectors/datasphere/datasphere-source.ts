@@ -6,7 +6,8 @@ import type { Traffic } from '../../catalog/traffic.ts';
 import { nameProblem } from '../../formats/text/name-problem.ts';
 import { decodeValidator } from './asset-validator.ts';
 import { listAssetRecords, listSpaceNames } from './catalog-listing.ts';
-import { isAbortError, messageOf } from './datasphere-errors.ts';
+import { isAbortError } from './datasphere-errors.ts';
+import { messageOf } from '../../catalog/message-of.ts';
 import { DatasphereHttp } from './datasphere-http.ts';
 import type { DatasphereLogger } from './datasphere-http.ts';
 import { DefinitionReader } from './definition-reader.ts';
@@ -14,6 +15,7 @@ import { DesignTimeIndex } from './design-time-index.ts';
 import { globToRegExp, isGlob, NamePatterns } from '../../catalog/name-patterns.ts';
 import { DEFAULT_RETRY_TIMING } from './retry-policy.ts';
 import { TenantUrls } from './tenant-urls.ts';
+import { compareText } from '../../catalog/compare-text.ts';
 
 export interface DatasphereSourceOptions {
   /** `https://<tenant>.<region>.hcs.cloud.sap` */
@@ -91,13 +93,13 @@ export class DatasphereSource implements Source {
   async listSpaces(): Promise<string[]> {
     await this.http.authenticate();
     const configured = [...new Set(this.options.spaces ?? [])];
-    if (configured.length > 0 && !configured.some(isGlob)) return configured.sort(compare);
+    if (configured.length > 0 && !configured.some(isGlob)) return configured.sort(compareText);
     const listed = await listSpaceNames(this.http, this.urls, this.pageSize);
     if (configured.length === 0) return listed;
     const patterns = configured.filter(isGlob).map(globToRegExp);
     // A literal name is kept even when the catalog does not list it: its failure then shows in the run.
     const chosen = new Set([...configured.filter((name) => !isGlob(name)), ...listed.filter((name) => patterns.some((p) => p.test(name)))]);
-    return [...chosen].sort(compare);
+    return [...chosen].sort(compareText);
   }
 
   async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
@@ -144,9 +146,9 @@ export class DatasphereSource implements Source {
     );
     signal?.throwIfAborted();
 
-    items.sort((a, b) => compare(itemId(a), itemId(b)));
-    failures.sort((a, b) => compare(a.assetId, b.assetId));
-    warnings.sort((a, b) => compare(a.assetId, b.assetId));
+    items.sort((a, b) => compareText(itemId(a), itemId(b)));
+    failures.sort((a, b) => compareText(a.assetId, b.assetId));
+    warnings.sort((a, b) => compareText(a.assetId, b.assetId));
     const extract: SpaceExtract = { space, complete: listing.complete, items, failures, warnings };
     if (!listing.complete) extract.incompleteReason = this.safe(listing.reason ?? 'asset listing incomplete');
     logger?.info(
@@ -178,6 +180,3 @@ function itemId(item: ExtractedItem): string {
   return item.state === 'extracted' ? item.asset.id : item.assetId;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,8 +1,10 @@
-import { bodyExcerpt, DatasphereHttpError, isAbortError, jsonErrorOf, messageOf } from './datasphere-errors.ts';
+import { bodyExcerpt, DatasphereHttpError, isAbortError, jsonErrorOf } from './datasphere-errors.ts';
+import { messageOf } from '../../catalog/message-of.ts';
 import { decodeUtf8 } from '../../formats/text/decode-utf8.ts';
 import type { DatasphereHttp } from './datasphere-http.ts';
 import { pathOf, withQuery } from './tenant-urls.ts';
 import type { TenantUrls } from './tenant-urls.ts';
+import { isRecord } from '../../catalog/is-record.ts';
 
 export interface ListPagesOptions {
   url: string;
@@ -168,6 +170,3 @@ function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((item, i) => JSON.stringify(item) === JSON.stringify(b[i]));
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,4 +1,5 @@
-import { bodyExcerpt, DatasphereAuthError, DatasphereHttpError, excerpt, messageOf } from './datasphere-errors.ts';
+import { bodyExcerpt, DatasphereAuthError, DatasphereHttpError, excerpt } from './datasphere-errors.ts';
+import { messageOf } from '../../catalog/message-of.ts';
 import type { Redactor } from './datasphere-errors.ts';
 
 /** The slice of the HTTP client the token provider needs: one unauthenticated POST. */

@@ -1,10 +1,7 @@
 import type { TableRef } from '../../catalog/target.ts';
+import { refKey } from '../../catalog/ref-key.ts';
 
 export { NotOwnedError, TableNotFoundError } from '../../mapping/ownership-errors.ts';
-
-function show(ref: TableRef): string {
-  return `${ref.database}.${ref.table}`;
-}
 
 export class ConcurrentModificationError extends Error {
   override readonly name = 'ConcurrentModificationError';
@@ -13,7 +10,7 @@ export class ConcurrentModificationError extends Error {
     readonly expected: string | undefined,
     readonly actual: string | undefined,
   ) {
-    super(`${show(ref)} changed since it was read: expected version ${expected ?? 'none'}, found ${actual ?? 'none'}`);
+    super(`${refKey(ref)} changed since it was read: expected version ${expected ?? 'none'}, found ${actual ?? 'none'}`);
   }
 }
 

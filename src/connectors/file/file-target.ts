@@ -38,6 +38,7 @@ import {
   NotOwnedError,
   TableNotFoundError,
 } from './file-target-errors.ts';
+import { refKey } from '../../catalog/ref-key.ts';
 import {
   assertStorableDatabase,
   assertStorableRef,
@@ -69,7 +70,6 @@ const PAGE_SIZE = 100;
 const READ_BATCH = 64;
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
-const keyOf = (ref: TableRef): string => `${ref.database}/${ref.table}`;
 
 /**
  * A Glue catalog on disk: each table file holds exactly the table Glue would hold after the same requests
@@ -164,8 +164,8 @@ export class FileTarget implements Target, TableVersions {
     if (current && !isOwnedBy(current, this.#options.job)) {
       throw new NotOwnedError(ref, 'update', tableOwner(current), this.#options.job);
     }
-    if (current && request.create) warnings.push(`${keyOf(ref)} already existed with our marker; updated it`);
-    if (!current && !request.create) warnings.push(`${keyOf(ref)} was missing; created it`);
+    if (current && request.create) warnings.push(`${refKey(ref)} already existed with our marker; updated it`);
+    if (!current && !request.create) warnings.push(`${refKey(ref)} was missing; created it`);
     const { built, input } = this.#writeInput(request, current);
     warnings.push(...built.warnings);
     const { version, storedBytes } = await this.#store(ref, input, current);
@@ -356,7 +356,7 @@ export class FileTarget implements Target, TableVersions {
       const version = listed.get(ref.table);
       return version === undefined ? { exists: true } : { exists: true, version };
     }
-    const key = keyOf(ref);
+    const key = refKey(ref);
     if (!this.#read.has(key)) return undefined;
     const version = this.#read.get(key);
     if (version === null) return { exists: false };
@@ -374,7 +374,7 @@ export class FileTarget implements Target, TableVersions {
       if (table) listed.set(ref.table, table.VersionId);
       else listed.delete(ref.table);
     } else {
-      this.#read.set(keyOf(ref), table ? table.VersionId : null);
+      this.#read.set(refKey(ref), table ? table.VersionId : null);
     }
   }
 

@@ -15,6 +15,7 @@ import type { LimitFunction } from 'p-limit';
 import type { TableRef } from '../../catalog/target.ts';
 import type { GlueDatabaseInput, GlueTable, GlueTableInput } from '../../mapping/glue-table.ts';
 import { awsAttempts, awsErrorCode, GlueCallError } from './glue-target-errors.ts';
+import { refKey } from '../../catalog/ref-key.ts';
 
 /** Glue's ceiling for GetTables pages, and for the names one BatchDeleteTable takes. */
 export const GLUE_PAGE_SIZE = 100;
@@ -33,8 +34,6 @@ export interface BatchDeleteError {
   code: string;
   message: string;
 }
-
-const show = (ref: TableRef): string => `${ref.database}.${ref.table}`;
 
 /** A Glue `Table` as the mapping layer's narrow shape; read-only extras ride along and are dropped on write. */
 function toGlueTable(table: Table, database: string): GlueTable {
@@ -84,7 +83,7 @@ export class GlueCatalogApi {
   /** The table, or undefined when it (or its database) does not exist. */
   async getTable(ref: TableRef): Promise<GlueTable | undefined> {
     try {
-      const out = await this.#send('GetTable', show(ref), () =>
+      const out = await this.#send('GetTable', refKey(ref), () =>
         this.#client.send(new GetTableCommand({ ...this.#catalog, DatabaseName: ref.database, Name: ref.table })),
         NOT_FOUND,
       );
@@ -123,7 +122,7 @@ export class GlueCatalogApi {
 
   async createTable(ref: TableRef, input: GlueTableInput): Promise<CreateOutcome> {
     try {
-      await this.#send('CreateTable', show(ref), () =>
+      await this.#send('CreateTable', refKey(ref), () =>
         this.#client.send(new CreateTableCommand({ ...this.#catalog, DatabaseName: ref.database, TableInput: input })),
         EXISTS,
       );
@@ -149,7 +148,7 @@ export class GlueCatalogApi {
       ...(versionId !== undefined ? { VersionId: versionId } : {}),
     };
     try {
-      await this.#send('UpdateTable', show(ref), () => this.#client.send(new UpdateTableCommand(request)), [
+      await this.#send('UpdateTable', refKey(ref), () => this.#client.send(new UpdateTableCommand(request)), [
         'ConcurrentModificationException',
         'EntityNotFoundException',
       ]);
@@ -179,7 +178,7 @@ export class GlueCatalogApi {
   /** One archived version of a table; undefined when Glue keeps no such version (or no such table). */
   async getTableVersion(ref: TableRef, versionId: string): Promise<GlueTable | undefined> {
     try {
-      const out = await this.#send('GetTableVersion', `${show(ref)} version ${versionId}`, () =>
+      const out = await this.#send('GetTableVersion', `${refKey(ref)} version ${versionId}`, () =>
         this.#client.send(new GetTableVersionCommand({ ...this.#catalog, DatabaseName: ref.database, TableName: ref.table, VersionId: versionId })),
         NOT_FOUND,
       );
@@ -196,7 +195,7 @@ export class GlueCatalogApi {
     if (versionIds.length > GLUE_BATCH_DELETE_SIZE) {
       throw new RangeError(`BatchDeleteTableVersion takes at most ${GLUE_BATCH_DELETE_SIZE} versions, got ${versionIds.length}`);
     }
-    const out = await this.#send('BatchDeleteTableVersion', `${show(ref)} (${versionIds.length} versions)`, () =>
+    const out = await this.#send('BatchDeleteTableVersion', `${refKey(ref)} (${versionIds.length} versions)`, () =>
       this.#client.send(
         new BatchDeleteTableVersionCommand({ ...this.#catalog, DatabaseName: ref.database, TableName: ref.table, VersionIds: [...versionIds] }),
       ),

@@ -13,14 +13,13 @@ import type { TableRef } from '../../catalog/target.ts';
 import { collectPages } from './collect-pages.ts';
 import { toPartition } from './glue-partition.ts';
 import { awsAttempts, awsErrorCode, GlueCallError } from './glue-target-errors.ts';
+import { refKey } from '../../catalog/ref-key.ts';
 
 /**
  * Glue's limits for partitions (API reference): GetPartitions serves at most 1,000 per page; BatchCreatePartition
  * and BatchUpdatePartition take at most 100 partitions, BatchDeletePartition at most 25.
  */
 export const GLUE_PARTITION_LIMITS = { pageSize: 1000, batchCreate: 100, batchUpdate: 100, batchDelete: 25 } as const;
-
-const show = (ref: TableRef): string => `${ref.database}.${ref.table}`;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -52,7 +51,7 @@ export class GluePartitionApi {
   /** Every partition of the table; none when the table (or its database) does not exist. */
   async partitions(ref: TableRef, signal?: AbortSignal): Promise<Partition[]> {
     try {
-      const raw = await collectPages(`GetPartitions ${show(ref)}`, async (token) => {
+      const raw = await collectPages(`GetPartitions ${refKey(ref)}`, async (token) => {
         const request = {
           ...this.#catalog,
           DatabaseName: ref.database,
@@ -60,12 +59,12 @@ export class GluePartitionApi {
           MaxResults: GLUE_PARTITION_LIMITS.pageSize,
           ...(token ? { NextToken: token } : {}),
         };
-        const page = await this.#send('GetPartitions', show(ref), () => this.#client.send(new GetPartitionsCommand(request), signal ? { abortSignal: signal } : {}), [
+        const page = await this.#send('GetPartitions', refKey(ref), () => this.#client.send(new GetPartitionsCommand(request), signal ? { abortSignal: signal } : {}), [
           'EntityNotFoundException',
         ]);
         return { items: page.Partitions ?? [], nextToken: page.NextToken };
       });
-      return raw.map((p) => toPartition(p, `GetPartitions ${show(ref)}`));
+      return raw.map((p) => toPartition(p, `GetPartitions ${refKey(ref)}`));
     } catch (error) {
       if (awsErrorCode(error) === 'EntityNotFoundException') return [];
       throw error;
@@ -75,7 +74,7 @@ export class GluePartitionApi {
   /** The table's Parameters, or undefined when it does not exist. */
   async tableParameters(ref: TableRef): Promise<Record<string, string> | undefined> {
     try {
-      const out = await this.#send('GetTable', show(ref), () =>
+      const out = await this.#send('GetTable', refKey(ref), () =>
         this.#client.send(new GetTableCommand({ ...this.#catalog, DatabaseName: ref.database, Name: ref.table })),
         ['EntityNotFoundException'],
       );
@@ -88,7 +87,7 @@ export class GluePartitionApi {
 
   async create(ref: TableRef, partitions: readonly Partition[]): Promise<PartitionFailure[]> {
     return this.#batches('create', partitions, GLUE_PARTITION_LIMITS.batchCreate, async (batch) => {
-      const out = await this.#send('BatchCreatePartition', `${show(ref)} (${batch.length} partitions)`, () =>
+      const out = await this.#send('BatchCreatePartition', `${refKey(ref)} (${batch.length} partitions)`, () =>
         this.#client.send(
           new BatchCreatePartitionCommand({ ...this.#catalog, DatabaseName: ref.database, TableName: ref.table, PartitionInputList: batch.map(input) }),
         ),
@@ -100,7 +99,7 @@ export class GluePartitionApi {
   async update(ref: TableRef, partitions: readonly Partition[]): Promise<PartitionFailure[]> {
     return this.#batches('update', partitions, GLUE_PARTITION_LIMITS.batchUpdate, async (batch) => {
       const entries = batch.map((p) => ({ PartitionValueList: p.values, PartitionInput: input(p) }));
-      const out = await this.#send('BatchUpdatePartition', `${show(ref)} (${batch.length} partitions)`, () =>
+      const out = await this.#send('BatchUpdatePartition', `${refKey(ref)} (${batch.length} partitions)`, () =>
         this.#client.send(new BatchUpdatePartitionCommand({ ...this.#catalog, DatabaseName: ref.database, TableName: ref.table, Entries: entries })),
       );
       return (out.Errors ?? []).map((e) => ({ values: e.PartitionValueList ?? [], code: e.ErrorDetail?.ErrorCode, message: e.ErrorDetail?.ErrorMessage }));
@@ -110,7 +109,7 @@ export class GluePartitionApi {
   async delete(ref: TableRef, values: readonly string[][]): Promise<PartitionFailure[]> {
     const partitions = values.map((v): Partition => ({ values: v, definition: {} }));
     return this.#batches('delete', partitions, GLUE_PARTITION_LIMITS.batchDelete, async (batch) => {
-      const out = await this.#send('BatchDeletePartition', `${show(ref)} (${batch.length} partitions)`, () =>
+      const out = await this.#send('BatchDeletePartition', `${refKey(ref)} (${batch.length} partitions)`, () =>
         this.#client.send(
           new BatchDeletePartitionCommand({
             ...this.#catalog,

@@ -10,6 +10,7 @@ import type { GlueClientOptions } from './create-glue-client.ts';
 import type { GluePartitionApi } from './glue-partition-api.ts';
 import type { GlueSourceApi } from './glue-source-api.ts';
 import { glueTableToAsset } from './glue-table-to-asset.ts';
+import { compareText } from '../../catalog/compare-text.ts';
 
 export interface GlueSourceOptions extends GlueClientOptions {
   /** The Data Catalog to read (an AWS account id); the caller's account when not set. */
@@ -31,10 +32,6 @@ interface Apis {
   tables: GlueSourceApi;
   partitions: GluePartitionApi;
   destroy(): void;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Glue stores names lowercase, so a pattern is matched in lowercase too: `Sales_*` selects `sales_eu`. */
@@ -90,7 +87,7 @@ export class GlueSource implements PartitionedSource {
       }
       spaces.push(name);
     }
-    return spaces.sort(compare);
+    return spaces.sort(compareText);
   }
 
   async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
@@ -113,8 +110,8 @@ export class GlueSource implements PartitionedSource {
       options.onProgress?.(++done, raw.length);
     }
     options.signal?.throwIfAborted();
-    items.sort((a, b) => compare(itemId(a), itemId(b)));
-    failures.sort((a, b) => compare(a.assetId, b.assetId));
+    items.sort((a, b) => compareText(itemId(a), itemId(b)));
+    failures.sort((a, b) => compareText(a.assetId, b.assetId));
     return { space, complete: true, items, failures, warnings };
   }
 

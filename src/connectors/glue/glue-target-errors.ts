@@ -1,16 +1,13 @@
 import type { TableRef } from '../../catalog/target.ts';
+import { refKey } from '../../catalog/ref-key.ts';
 
 export { NotOwnedError, TableNotFoundError } from '../../mapping/ownership-errors.ts';
-
-function show(ref: TableRef): string {
-  return `${ref.database}.${ref.table}`;
-}
 
 export class GlueConflictError extends Error {
   override readonly name = 'GlueConflictError';
   constructor(readonly ref: TableRef) {
     super(
-      `conflict: ${show(ref)} was changed by another writer while we updated it, twice in a row ` +
+      `conflict: ${refKey(ref)} was changed by another writer while we updated it, twice in a row ` +
         '(ConcurrentModificationException after a re-read); not written, the next run retries',
     );
   }

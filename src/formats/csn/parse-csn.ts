@@ -8,6 +8,7 @@ import { parseBusinessLayers } from './business-layer.ts';
 import { ElementTypeResolver } from './element-type-resolver.ts';
 import { entityToAsset, spaceOf } from './entity-to-asset.ts';
 import { nameProblem, spaceNameProblem } from '../text/name-problem.ts';
+import { compareText } from '../../catalog/compare-text.ts';
 
 export interface ParseCsnOptions {
   /** Space of every definition that does not name its own with `@DataWarehouse.space.name`. */
@@ -106,15 +107,12 @@ export function parseCsn(doc: unknown, options: ParseCsnOptions): ParseCsnResult
     for (const message of result.warnings) warnings.push({ assetId: result.asset.id, message });
   }
 
-  assets.sort((a, b) => compare(a.id, b.id));
+  assets.sort((a, b) => compareText(a.id, b.id));
   return {
     assets,
     warnings: warnings.map((w) => ({ assetId: w.assetId, message: boundText(w.message) })),
-    failures: failures.sort((a, b) => compare(a.assetId, b.assetId)).map((f) => ({ assetId: f.assetId, error: boundText(f.error) })),
+    failures: failures.sort((a, b) => compareText(a.assetId, b.assetId)).map((f) => ({ assetId: f.assetId, error: boundText(f.error) })),
     ...(mainAssetId !== undefined ? { mainAssetId } : {}),
   };
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

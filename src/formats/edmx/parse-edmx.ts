@@ -9,6 +9,7 @@ import type { DeclaredTypes } from './edmx-types.ts';
 import { nameProblem } from '../text/name-problem.ts';
 import { child, childrenNamed, parseXmlTree } from './xml-tree.ts';
 import type { XmlNode } from './xml-tree.ts';
+import { compareText } from '../../catalog/compare-text.ts';
 
 export interface ParseEdmxOptions {
   /** Space every entity type belongs to (EDMX does not name one). */
@@ -116,12 +117,12 @@ export function parseEdmx(xml: string, options: ParseEdmxOptions): ParseEdmxResu
     else failures.push({ assetId: result.assetId, error: result.error });
   }
 
-  assets.sort((a, b) => compare(a.id, b.id));
+  assets.sort((a, b) => compareText(a.id, b.id));
   return {
     assets,
     // Names and values in these come from the document: bounded, whatever their size.
     warnings: warnings.map((w) => ({ assetId: w.assetId, message: boundText(w.message) })),
-    failures: failures.sort((a, b) => compare(a.assetId, b.assetId)).map((f) => ({ assetId: f.assetId, error: boundText(f.error) })),
+    failures: failures.sort((a, b) => compareText(a.assetId, b.assetId)).map((f) => ({ assetId: f.assetId, error: boundText(f.error) })),
     ...(mainAssetId !== undefined ? { mainAssetId } : {}),
   };
 }
@@ -174,6 +175,3 @@ function declaredTypes(schemas: readonly XmlNode[]): DeclaredTypes {
   return { definitions, enums };
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
