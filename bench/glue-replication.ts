@@ -73,6 +73,7 @@ async function catalogSync(sourceEndpoint: string, replicaEndpoint: string, data
         if (summary.status !== 'ok') throw new Error(`${run}: ${summary.status} ${JSON.stringify(summary.failed.slice(0, 3))}`);
         rows.push({ run: `catalog-sync, ${run}`, source: source.traffic(), target: target.traffic() });
       } finally {
+        await checkpoints.close();
         await target.close?.();
         await (source as { close?: () => Promise<void> }).close?.();
       }

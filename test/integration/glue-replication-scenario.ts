@@ -83,9 +83,11 @@ export async function createReplicationScenario(sourceEndpoint: string, replicaE
     async run(flags = {}, override = config) {
       const target = await createTarget(override);
       const from = createSource(override);
+      const store = await checkpoints();
       try {
-        return await runSync(syncOptionsFromConfig(override, flags), { source: from, target, checkpoints: await checkpoints(), logger: silentLogger });
+        return await runSync(syncOptionsFromConfig(override, flags), { source: from, target, checkpoints: store, logger: silentLogger });
       } finally {
+        await store.close();
         await target.close?.();
         await (from as { close?: () => Promise<void> }).close?.();
       }
