@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ExtractOptions, KnownAsset, Source, SpaceExtract } from '../catalog/source.ts';
 import type { Traffic } from '../catalog/traffic.ts';
 import type { StorageRule } from './storage-rules.ts';
-import { StorageRules } from './storage-rules.ts';
+import { checkLocationTemplates, StorageRules } from './storage-rules.ts';
 import type { StorageFormats } from './storage-formats.ts';
 import { loadStorageFormats } from './storage-formats.ts';
 
@@ -25,6 +25,8 @@ export class StorageRulesSource implements Source {
   #compiled: Promise<{ rules: StorageRules; digest: string }> | undefined;
 
   constructor(inner: Source, rules: readonly StorageRule[], loadFormats: () => Promise<StorageFormats> = () => loadStorageFormats()) {
+    // A template we cannot fill is a configuration error: refused here, not as a failed space listing later.
+    checkLocationTemplates(rules);
     this.#inner = inner;
     this.#rules = rules;
     this.#loadFormats = loadFormats;

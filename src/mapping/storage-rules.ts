@@ -21,6 +21,19 @@ export class StorageRuleError extends Error {
   readonly code = 'STORAGE_RULE_INVALID';
 }
 
+/** Refuses a Location template with a placeholder we do not fill, naming the rule: before anything is read. */
+export function checkLocationTemplates(rules: readonly StorageRule[]): void {
+  rules.forEach((rule, index) => {
+    for (const [, name] of rule.location.matchAll(PLACEHOLDER)) {
+      if (!(LOCATION_PLACEHOLDERS as readonly string[]).includes(name ?? '')) {
+        throw new StorageRuleError(
+          `storage.rules[${index}].location: unknown placeholder {${name}} (known: ${LOCATION_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`,
+        );
+      }
+    }
+  });
+}
+
 interface CompiledRule {
   rule: StorageRule;
   space?: RegExp;
@@ -39,14 +52,8 @@ export class StorageRules {
 
   constructor(rules: readonly StorageRule[], formats: StorageFormats) {
     this.#formats = formats;
+    checkLocationTemplates(rules);
     this.#rules = rules.map((rule, index) => {
-      for (const [, name] of rule.location.matchAll(PLACEHOLDER)) {
-        if (!(LOCATION_PLACEHOLDERS as readonly string[]).includes(name ?? '')) {
-          throw new StorageRuleError(
-            `storage.rules[${index}].location: unknown placeholder {${name}} (known: ${LOCATION_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`,
-          );
-        }
-      }
       if (formatEntry(formats, rule) === undefined) {
         throw new StorageRuleError(`storage.rules[${index}].format "${rule.format}" is not in the storage format table`);
       }
