@@ -68,7 +68,7 @@ export async function createTarget(config: Config, logger?: EngineLogger): Promi
   const target = config.target;
   switch (target.type) {
     case 'file':
-      return new FileTarget({ path: target.path, databasePrefix: target.databasePrefix, job: config.job.name, mapping, keepVersions: target.keepVersions });
+      return new FileTarget({ path: target.path, databasePrefix: target.databasePrefix, job: config.job.name, mapping, keepVersions: target.keepVersions, ...(logger ? { logger } : {}) });
     case 'glue': {
       // Loaded on demand: runs against the file target never pay for loading the AWS SDK.
       replaceAwsSdkNodeNotice(logger);

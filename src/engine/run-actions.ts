@@ -1,3 +1,4 @@
+import { boundText } from '../catalog/bounded-text.ts';
 import { refKey } from '../catalog/ref-key.ts';
 import type { FieldChange } from '../catalog/target.ts';
 import type { ApplyResult } from './apply-plan.ts';
@@ -18,7 +19,7 @@ export function runActions(actions: readonly PlannedAction[], outcomes: ActionOu
     if (planned.kind === 'skip') continue;
     const { change } = planned;
     const action: RunAction = {
-      assetId: change.assetId,
+      assetId: boundText(change.assetId),
       ...(planned.ref ? { table: refKey(planned.ref) } : {}),
       change: change.type,
       action: actionOf(planned),
@@ -28,7 +29,7 @@ export function runActions(actions: readonly PlannedAction[], outcomes: ActionOu
     const strategy = strategyOf(planned);
     if (strategy) action.strategy = strategy;
     const result = outcomes.applied.outcomes.get(change.assetId);
-    if (result?.error !== undefined) action.error = result.error;
+    if (result?.error !== undefined) action.error = boundText(result.error);
     if ((planned.kind === 'write' && planned.reason) || planned.kind === 'blocked' || planned.kind === 'conflict') {
       action.reason = planned.reason as string;
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { boundText } from '../catalog/bounded-text.ts';
 import { refKey } from '../catalog/ref-key.ts';
 import type { Source } from '../catalog/source.ts';
 import type { Target } from '../catalog/target.ts';
@@ -47,7 +48,8 @@ export function summariseRun(input: SummaryInput): RunSummary {
   const counts = countChanges(changeSet.changes);
   const targetTraffic = target.traffic();
   const sourceTraffic = source.traffic();
-  const failed = [...changeSet.failures, ...applied.failed];
+  // Ids and messages quote untrusted names of any size: bounded here, once, for the summary and the history alike.
+  const failed = [...changeSet.failures, ...applied.failed].map((f) => ({ assetId: boundText(f.assetId), error: boundText(f.error) }));
   const fullSyncBytes = fullRunBytes({ changeSet, plan, applied, target, sourceTraffic, readBytes: input.readBytes });
   const totalBytes = sourceTraffic.bytesSent + sourceTraffic.bytesReceived + targetTraffic.bytesSent + targetTraffic.bytesReceived;
   const refreshWarnings = input.refresh ? untrackedWarnings(input.refresh.findings) : [];
@@ -74,7 +76,10 @@ export function summariseRun(input: SummaryInput): RunSummary {
     applied: countApplied(input.actions),
     actions: input.actions,
     failed,
-    warnings: [...changeSet.warnings, ...applied.warnings, ...verification.mismatches, ...refreshWarnings],
+    warnings: [...changeSet.warnings, ...applied.warnings, ...verification.mismatches, ...refreshWarnings].map((w) => ({
+      assetId: boundText(w.assetId),
+      message: boundText(w.message),
+    })),
     // Found while planning (tables read first), or by a write sent unread and refused (see WriteRequest.selfContained).
     drift: [...plan.drift, ...applied.drift].map((d) => ({ assetId: d.assetId, table: refKey(d.ref), expectedVersion: d.expectedVersion, actualVersion: d.actualVersion })),
     verified: { checked: verification.checked, matched: verification.matched, readBack: verification.readBack },
