@@ -1,4 +1,5 @@
 import { spaceOf } from '../catalog/asset-id.ts';
+import type { Asset } from '../catalog/asset.ts';
 import type { CheckpointEntry } from '../catalog/checkpoint.ts';
 import type { AssetHashes, Facet } from '../catalog/hashes.ts';
 import type { AssetFailure, AssetWarning, SpaceExtract } from '../catalog/source.ts';
@@ -17,7 +18,7 @@ export interface ChangeDetectorOptions {
    * assets says no for those it is sure about, so a large unchanged catalog is not held in memory for the whole run:
    * the change then looks like one the source proved unchanged without sending it (HTTP 304).
    */
-  keepUnchanged?: (previous: CheckpointEntry) => boolean;
+  keepUnchanged?: (asset: Asset, previous: CheckpointEntry) => boolean;
 }
 
 const NO_FACETS: readonly Facet[] = Object.freeze([]);
@@ -32,11 +33,12 @@ const NO_FACETS: readonly Facet[] = Object.freeze([]);
 export class ChangeDetector {
   readonly #checkpoint: (assetId: string) => CheckpointEntry | undefined;
   readonly #options: ChangeOptions;
-  readonly #keepUnchanged: ((previous: CheckpointEntry) => boolean) | undefined;
+  readonly #keepUnchanged: ((asset: Asset, previous: CheckpointEntry) => boolean) | undefined;
   readonly #optionsKey: string;
   readonly #changes: AssetChange[] = [];
   readonly #failures: AssetFailure[] = [];
   readonly #warnings: AssetWarning[] = [];
+  readonly #failedSpaces: IncompleteSpace[] = [];
   readonly #incomplete: IncompleteSpace[] = [];
   readonly #seen = new Set<string>();
   readonly #completeSpaces = new Set<string>();
@@ -51,7 +53,7 @@ export class ChangeDetector {
 
   /** A space whose extraction threw before returning anything: none of its entries become DELETED. */
   addFailedSpace(failed: IncompleteSpace): void {
-    this.#incomplete.push(failed);
+    this.#failedSpaces.push(failed);
   }
 
   /** Assets found so far (items and failures), for a caller that must know whether the source held anything. */
@@ -108,7 +110,7 @@ export class ChangeDetector {
       // A table we deprecated that reappears in the source is written in full again.
       const base = previous?.deprecatedAt ? undefined : previous?.hashes;
       const { type, facets } = base !== undefined && sameHashes(hashes, base) ? UNCHANGED : classify(hashes, base);
-      const keep = type !== 'UNCHANGED' || previous === undefined || this.#keepUnchanged === undefined || this.#keepUnchanged(previous);
+      const keep = type !== 'UNCHANGED' || previous === undefined || this.#keepUnchanged === undefined || this.#keepUnchanged(asset, previous);
       const change: AssetChange = {
         assetId: asset.id,
         space: asset.space,
@@ -150,7 +152,8 @@ export class ChangeDetector {
       changes: this.#changes,
       failures: this.#failures,
       warnings: this.#warnings,
-      incompleteSpaces: this.#incomplete,
+      // Spaces that failed outright first, then those whose listing came back incomplete.
+      incompleteSpaces: [...this.#failedSpaces, ...this.#incomplete],
       emptySpaces: [...emptySpaces],
     };
   }

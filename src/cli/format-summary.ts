@@ -68,6 +68,9 @@ export function formatSummary(s: RunSummary, options: OutputOptions = {}): strin
       : '';
     lines.push(`  refresh:    ${plural(found?.tables ?? 0, 'table')} read, ${plural(r.requests, 'request')}, ${kib(r.bytesSent + r.bytesReceived)}${findings}`);
   }
+  if (s.reads?.how === 'bulk') {
+    lines.push(`  reads:      ${plural(s.reads.tables, 'table')} (${Math.round(s.reads.share * 100)} % of the assets, over sync.fullSyncThreshold ${s.reads.threshold}): read as one listing per database`);
+  }
   // Both ways, source and target, against what a --full run on the same catalog would move.
   const moved = s.totalBytes === undefined ? '' : `, this run ${kib(s.totalBytes)}`;
   lines.push(`  savings:    ${s.savingsPercent} % of ${kib(s.fullSyncBytes)} a full sync would move${moved}`);

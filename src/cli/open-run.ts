@@ -56,6 +56,7 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
       flushEvery: config.checkpoints.flushEvery,
       flushIntervalMs: config.checkpoints.flushIntervalMs,
       backups: config.checkpoints.backups,
+      compression: config.checkpoints.compression,
       onWarning: (m) => logger.warn(m),
       onEvent: (event) => logger.debug(event, 'checkpoint written'),
       // The checkpoint belongs to this job and target and refuses any other; runs that write nothing change no file.

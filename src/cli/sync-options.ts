@@ -15,5 +15,6 @@ export function syncOptionsFromConfig(config: Config, flags: Partial<Pick<SyncOp
     change: config.change,
     deletion: config.deletion,
     conflictPolicy: config.conflicts.policy,
+    fullSyncThreshold: config.sync.fullSyncThreshold,
   };
 }

@@ -30,7 +30,7 @@ const datasphereSource = z.strictObject({
   exclude: z.array(z.string()).default([]),
   /** HTTP requests in flight at once. */
   concurrency: z.number().int().min(1).max(32).default(4),
-  /** Page size for `$top`; the catalog serves at most 500 per page, and a short page ends a listing. */
+  /** Page size for `$top`; the catalog serves at most 500 per page, a listing ends only once `$count` (or one more, empty page) confirms it. */
   pageSize: z.number().int().min(1).max(500).default(100),
   timeoutMs: z.number().int().min(100).default(30_000),
   /** Retries per request for 429, 5xx and network faults. */
@@ -133,8 +133,10 @@ export const configSchema = z.strictObject({
       dir: z.string().min(1).default('checkpoints'),
       /** Confirmed entries are made durable after this many writes (and at the end, and on SIGINT/SIGTERM). */
       flushEvery: z.number().int().min(1).default(25),
-      /** ... but no sooner than this after the previous flush (each flush rewrites the whole file). */
+      /** ... but no sooner than this after the previous flush (a flush appends to the journal and fsyncs it). */
       flushIntervalMs: z.number().int().min(0).default(1000),
+      /** `gzip` writes the checkpoint snapshot gzip-compressed (same file name); either kind is always read. */
+      compression: z.enum(['none', 'gzip']).default('none'),
       backups: z
         .strictObject({
           keep: z.number().int().min(1).default(20),
@@ -151,6 +153,14 @@ export const configSchema = z.strictObject({
       normalizeWhitespace: z.boolean().default(true),
       /** When false, text is compared case-insensitively. */
       caseSensitive: z.boolean().default(true),
+      /** Which hashes are computed and compared; a facet switched off is neither hashed nor compared. */
+      facets: z
+        .strictObject({
+          content: z.boolean().default(true),
+          schema: z.boolean().default(true),
+          metadata: z.boolean().default(true),
+        })
+        .prefault({}),
     })
     .prefault({}),
   mapping: z
@@ -190,6 +200,11 @@ export const configSchema = z.strictObject({
   sync: z
     .strictObject({
       concurrency: z.number().int().min(1).max(64).default(4),
+      /**
+       * Share of the assets in scope (0-1): when more of them need their table read (writes, deletions), the run
+       * reads the target in bulk, one listing per database, instead of table by table. 1 = never.
+       */
+      fullSyncThreshold: z.number().min(0).max(1).default(0.5),
       /**
        * When `sync` refreshes on its own (reads the whole target and compares every table with the checkpoint):
        * after this many runs without a refresh, or once the last refresh is this old, whichever comes first;

@@ -37,6 +37,7 @@ export async function daemonCheckpointAccess(
         flushEvery: config.checkpoints.flushEvery,
         flushIntervalMs: config.checkpoints.flushIntervalMs,
         backups: config.checkpoints.backups,
+        compression: config.checkpoints.compression,
         onWarning: (m) => logger.warn({}, m),
         onEvent: (event) => logger.debug({ ...event }, 'checkpoint written'),
         owner: { job: config.job.name, target: identity },

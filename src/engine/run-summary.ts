@@ -55,6 +55,18 @@ export type RunStatus =
   | 'failed';
 
 /** The one JSON object `sync --json` prints, and the record appended to the run history. */
+/**
+ * How an incremental run read the target: `tables` of them (its writes, deprecations, deletions), `share` of the
+ * assets in scope; `bulk` when that share was above `threshold` (sync.fullSyncThreshold) and the databases were
+ * listed whole instead of read table by table.
+ */
+export interface TargetReads {
+  how: 'tables' | 'bulk';
+  tables: number;
+  share: number;
+  threshold?: number;
+}
+
 export interface RunSummary {
   runId: string;
   startedAt: string;
@@ -92,6 +104,8 @@ export interface RunSummary {
   verified: { checked: number; matched: number; readBack?: number };
   /** `sync --refresh` (or a scheduled refresh): what comparing every table in scope with the checkpoint found. */
   refresh?: RefreshFindings;
+  /** How an incremental run read the tables it writes or deletes (see TargetReads); absent for a refresh. */
+  reads?: TargetReads;
   /**
    * Partitions, where source and target have them (Glue to Glue with `source.partitions`): tables listed, partitions
    * in the source, tables compared in the target, changes planned and applied. Absent otherwise.

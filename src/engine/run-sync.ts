@@ -3,18 +3,18 @@ import { spaceOf } from '../catalog/asset-id.ts';
 import { messageOf } from '../catalog/message-of.ts';
 import { plural } from '../catalog/plural.ts';
 import { refKey } from '../catalog/ref-key.ts';
-import type { Source } from '../catalog/source.ts';
+import type { Asset } from '../catalog/asset.ts';
+import type { Source, SpaceExtract } from '../catalog/source.ts';
 import type { TableRef, Target, TargetTable } from '../catalog/target.ts';
 import type { ChangeOptions } from '../change/change-options.ts';
+import { ChangeDetector } from '../change/change-detector.ts';
 import type { ChangeSet } from '../change/change-set.ts';
-import { detectChanges } from '../change/detect-changes.ts';
 import type { ApplyResult } from './apply-plan.ts';
 import { applyPlan, emptyApplyResult } from './apply-plan.ts';
 import { applyPartitions } from './apply-partitions.ts';
 import { commitRun, NOTHING_VERIFIED } from './commit-run.ts';
 import { DriftError, GuardError } from './engine-errors.ts';
 import type { EngineLogger } from './engine-logger.ts';
-import type { Extracted } from './extract-spaces.ts';
 import { assertFoundSomething, extractSpaces } from './extract-spaces.ts';
 import type { ConflictPolicy, DeletionPolicy } from './plan-sync.ts';
 import { planSync } from './plan-sync.ts';
@@ -23,7 +23,7 @@ import { previewWrites } from './preview-writes.ts';
 import type { RefreshFindings } from './refresh-report.ts';
 import { refreshFindings, trafficBetween } from './refresh-report.ts';
 import { runActions } from './run-actions.ts';
-import type { GuardOutcome, RunSummary, TrafficFigures } from './run-summary.ts';
+import type { GuardOutcome, RunSummary, TargetReads, TrafficFigures } from './run-summary.ts';
 import { SafetyGuard } from './safety-guard.ts';
 import { summariseRun } from './summarise-run.ts';
 import type { SyncPlan } from './sync-plan.ts';
@@ -48,6 +48,12 @@ export interface SyncOptions {
    * it a run reads only the tables it writes or deletes. The CLI decides when (`--refresh`, `sync.refresh`).
    */
   refresh?: boolean;
+  /**
+   * Share of the assets in scope (0-1): when an incremental run must read more of their tables than this (its
+   * writes, deletions), it reads the databases they are in with one bulk listing each instead of table by table.
+   * Absent: always table by table. The summary says which way it read (`reads`).
+   */
+  fullSyncThreshold?: number;
 }
 
 export type SyncPhase = 'extract' | 'plan' | 'apply' | 'verify';
@@ -88,19 +94,33 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
 
   deps.onPhase?.('extract');
   const entries = checkpoints.all();
+  // Each space is hashed and classified as soon as it is read, and the definitions of unchanged assets the run will
+  // not write are let go right there: memory follows what changed, not the size of the catalog.
+  const detector = new ChangeDetector({
+    checkpoint: (id) => checkpoints.get(id),
+    options: options.change,
+    keepUnchanged: keepDefinition(options, target),
+  });
+  const sourceBytes = new Map<string, number>();
   const extracted = await extractSpaces({
     source,
     requested: options.spaces,
     full: options.mode === 'full',
     entries,
+    entry: (id) => checkpoints.get(id),
     logger,
+    onExtract: (extract) => {
+      recordSourceBytes(extract, sourceBytes);
+      detector.add(extract);
+    },
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.onExtractProgress ? { onProgress: deps.onExtractProgress } : {}),
   });
+  for (const failed of extracted.failedSpaces) detector.addFailedSpace(failed);
   const inScope = new Set(extracted.spaces);
   const entriesInScope = entries.filter((e) => inScope.has(spaceOf(e.assetId)));
   assertFoundSomething(extracted, entriesInScope.length);
-  const changeSet = detect(extracted, entriesInScope, checkpoints, options);
+  const changeSet = detector.finish(entriesInScope);
 
   deps.onPhase?.('plan');
   const planned = await planRun(changeSet, extracted.spaces, entriesInScope, options, target);
@@ -135,7 +155,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
       concurrency: options.concurrency,
       now,
       logger,
-      sourceBytes: sourceBytesOf(extracted),
+      sourceBytes,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     });
@@ -174,26 +194,32 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     ...(partitionFigures ? { partitions: partitionFigures } : {}),
     guardStopped: stop !== undefined && !dryRun,
   });
+  if (planned.reads) summary.reads = planned.reads;
   return { summary, plan, changeSet, interrupted: applied.interrupted, ...(stop && !dryRun ? { stoppedBy: stop } : {}) };
 }
 
-function detect(extracted: Extracted, entriesInScope: ChangeSetEntries, checkpoints: CheckpointStore, options: SyncOptions): ChangeSet {
-  return detectChanges({
-    extracts: extracted.extracts,
-    failedSpaces: extracted.failedSpaces,
-    checkpoint: (id) => checkpoints.get(id),
-    checkpointEntries: entriesInScope,
-    options: options.change,
-  });
+/**
+ * Which unchanged assets keep their definition through the run: those it may still write — a `--full` run writes
+ * every asset, a refresh rewrites what drifted or vanished, an entry that never learnt its table's version is
+ * checked and may be recreated — and those whose table's partitions are replicated, or whose full-write size the
+ * savings figure still has to measure. Every other unchanged definition is dropped once hashed.
+ */
+function keepDefinition(options: SyncOptions, target: Target): (asset: Asset, previous: CheckpointEntry) => boolean {
+  if (options.mode === 'full' || options.refresh === true) return () => true;
+  const versioned = target.versioned === true;
+  return (asset, previous) =>
+    (versioned && previous.target.version === undefined) ||
+    previous.fullWriteBytes === undefined ||
+    (asset.glue?.partitionKeys.length ?? 0) > 0;
 }
-
-type ChangeSetEntries = Parameters<typeof detectChanges>[0]['checkpointEntries'];
 
 interface PlannedRun {
   plan: SyncPlan;
   /** Size of each table read while planning, by `database.table`. */
   readBytes: Map<string, number>;
   refresh?: { findings: RefreshFindings; traffic: TrafficFigures };
+  /** How an incremental run read the tables it needed (fullSyncThreshold). */
+  reads?: TargetReads;
 }
 
 /**
@@ -228,17 +254,33 @@ async function planRun(
   const writeUnread = options.conflictPolicy === 'source-wins' && !options.dryRun && options.planOnly !== true;
   const refs = tablesToRead(changeSet, { mode: options.mode, resolve: context.resolve, versioned: target.versioned === true, writeUnread });
   const wanted = new Set(refs.map(refKey));
-  const tables = await readTables(target, refs, entriesInScope);
+  const reads = readsFor(refs.length, changeSet.changes.length, options.fullSyncThreshold);
+  const tables = reads.how === 'bulk' ? await readInBulk(target, refs) : await readTables(target, refs, entriesInScope);
   const plan = planSync(changeSet, { ...context, targetTables: byRef(tables), wasRead: (ref) => wanted.has(refKey(ref)) });
-  return { plan, readBytes: sizes(tables) };
+  return { plan, readBytes: sizes(tables), reads };
+}
+
+/**
+ * Table by table, or in bulk once the tables to read are more than `threshold` of the assets in scope — the
+ * crossover past which one listing per database costs less than reading most of them one at a time.
+ */
+function readsFor(tables: number, assets: number, threshold: number | undefined): TargetReads {
+  const share = assets === 0 ? 0 : Math.round((tables / assets) * 1000) / 1000;
+  const bulk = threshold !== undefined && tables > 0 && tables > threshold * assets;
+  return { how: bulk ? 'bulk' : 'tables', tables, share, ...(threshold !== undefined ? { threshold } : {}) };
+}
+
+/** The wanted tables, read as one listing of each database they are in; the plan still looks at those alone. */
+async function readInBulk(target: Target, refs: TableRef[]): Promise<TargetTable[]> {
+  const wanted = new Set(refs.map(refKey));
+  const listed = await target.readState([...new Set(refs.map((ref) => ref.database))]);
+  return listed.filter((table) => wanted.has(refKey(table.ref)));
 }
 
 async function readTables(target: Target, refs: TableRef[], entriesInScope: readonly CheckpointEntry[]): Promise<TargetTable[]> {
   if (refs.length === 0) return [];
   if (target.readTables) return target.readTables(refs, databaseHints(entriesInScope));
-  const wanted = new Set(refs.map(refKey));
-  const listed = await target.readState([...new Set(refs.map((ref) => ref.database))]);
-  return listed.filter((table) => wanted.has(refKey(table.ref)));
+  return readInBulk(target, refs);
 }
 
 function byRef(tables: readonly TargetTable[]): Map<string, TargetTable> {
@@ -251,13 +293,9 @@ function sizes(tables: readonly TargetTable[]): Map<string, number> {
   return out;
 }
 
-/** Definition sizes the source reported this run, by asset id: recorded with the entries (CheckpointEntry.sourceBytes). */
-function sourceBytesOf(extracted: Extracted): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const extract of extracted.extracts) {
-    for (const item of extract.items) if (item.state === 'extracted' && item.bytes !== undefined) out.set(item.asset.id, item.bytes);
-  }
-  return out;
+/** Definition sizes the source reported, by asset id: recorded with the entries (CheckpointEntry.sourceBytes). */
+function recordSourceBytes(extract: SpaceExtract, out: Map<string, number>): void {
+  for (const item of extract.items) if (item.state === 'extracted' && item.bytes !== undefined) out.set(item.asset.id, item.bytes);
 }
 
 /**

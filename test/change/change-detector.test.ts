@@ -57,7 +57,7 @@ describe('ChangeDetector', () => {
     const detector = new ChangeDetector({
       checkpoint: (id) => byId.get(id),
       options: defaultChangeOptions,
-      keepUnchanged: (previous) => previous.assetId === b.id,
+      keepUnchanged: (asset, previous) => previous.assetId === b.id && asset.id === b.id,
     });
     detector.add(extract('A', [a, b, { ...a, id: 'A/X', technicalName: 'X' }, fresh]));
     const changes = detector.finish(entries).changes;
