@@ -68,6 +68,16 @@ describe('Glue source listings (paging Glue serves and moto does not)', () => {
     expect(spaces).not.toContain('has/slash');
   });
 
+  it('a database listing that fails throws: the run stops before it reads or deletes anything', async () => {
+    const fake = fakeGlue();
+    let pages = 0;
+    fake.intercept = (call) => {
+      if (call.operation !== 'GetDatabases') return undefined;
+      return ++pages === 1 ? [200, { DatabaseList: [{ Name: 'sales' }], NextToken: '1' }] : glueError('AccessDeniedException', 'not allowed');
+    };
+    await expect(source().listSpaces()).rejects.toThrow(/GetDatabases the catalog failed: AccessDeniedException/);
+  });
+
   it('pages GetTables to the end; a page that fails fails the whole listing', async () => {
     const fake = fakeGlue();
     for (const name of names(230, 't')) fake.put('sales', parquetTable(name) as never);
