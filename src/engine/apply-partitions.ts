@@ -38,10 +38,9 @@ export interface PartitionApplyDeps {
 const sameState = (a: PartitionState | undefined, b: PartitionState): boolean => a?.digest === b.digest && a.count === b.count;
 
 /** The table's own action went through (or needed nothing): its partitions may follow. */
-function tableInPlace(table: TablePartitionPlan, applied: ApplyResult): boolean {
+function tableInPlace(table: TablePartitionPlan, applied: ApplyResult, confirmed: ReadonlySet<string>): boolean {
   if (applied.outcomes.get(table.assetId)?.outcome === 'failed') return false;
-  if (table.tableAction === 'skip') return true;
-  return applied.confirmed.some((c) => c.change.assetId === table.assetId);
+  return table.tableAction === 'skip' || confirmed.has(table.assetId);
 }
 
 /**
@@ -70,11 +69,12 @@ export async function applyPartitions(plan: PartitionPlan, deps: PartitionApplyD
   const partitions = targetPartitions(deps.target);
   if (!deps.apply || !partitions || plan.tables.length === 0) return figures;
 
+  const confirmed = new Set(deps.applied.confirmed.map((c) => c.change.assetId));
   const limit = pLimit(deps.concurrency);
   await Promise.all(
     plan.tables.map((table) =>
       limit(async () => {
-        if (deps.signal?.aborted || !tableInPlace(table, deps.applied)) return;
+        if (deps.signal?.aborted || !tableInPlace(table, deps.applied, confirmed)) return;
         const { create, update, delete: remove } = table.changes;
         const count = create.length + update.length + remove.length;
         if (count > 0) {
