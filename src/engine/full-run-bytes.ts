@@ -39,7 +39,8 @@ interface DatabaseFigures {
  * - target: a full run reads every table it writes to merge onto, which is cheapest as one listing per database
  *   (the tables' sizes as last read or written, plus a request overhead per page of the target's page size), then
  *   writes every asset in full (its full-write size plus a request overhead); tables it creates are read back
- *   (singles or a listing, whichever is cheaper); deletions go out in batches of 100.
+ *   (singles or a listing, whichever is cheaper) where the target does not answer a create with its version;
+ *   deletions go out in batches of 100.
  *
  * Sizes come from this run's reads and writes, else from the checkpoint entry (recorded at the asset's last write
  * or read), else the table is built to measure it. An asset whose write failed is left out: a failure is work
@@ -56,6 +57,9 @@ export function fullRunBytes(input: FullRunInput): number {
   const created = new Set<string>();
   for (const action of plan.actions) if (action.kind === 'write' && action.create) created.add(action.change.assetId);
   let deletions = 0;
+  // A target that answers a create with its version (the file target) needs no read-back; Glue does.
+  const createdVersions = applied.confirmed.filter((c) => created.has(c.change.assetId));
+  const readBack = createdVersions.length === 0 || createdVersions.some((c) => c.version === undefined);
 
   for (const change of changeSet.changes) {
     if (change.type !== 'DELETED' && !change.asset) source += change.previous?.sourceBytes ?? 0;
@@ -84,7 +88,7 @@ export function fullRunBytes(input: FullRunInput): number {
 
   for (const db of databases.values()) {
     bytes += db.existingBytes + Math.max(1, Math.ceil(db.existing / model.pageSize)) * overhead;
-    if (db.created > 0) {
+    if (db.created > 0 && readBack) {
       const all = db.existing + db.created;
       const singles = db.createdBytes + db.created * overhead;
       const listing = db.existingBytes + db.createdBytes + Math.max(1, Math.ceil(all / model.pageSize)) * overhead;
