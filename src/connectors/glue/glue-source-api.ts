@@ -10,6 +10,7 @@ export const GLUE_LISTING_PAGE_SIZE = 100;
 
 /** A database that disappeared between the listing of databases and the listing of its tables. */
 export class GlueDatabaseGoneError extends Error {
+  readonly code = 'GLUE_DATABASE_GONE';
   override readonly name = 'GlueDatabaseGoneError';
   constructor(readonly database: string) {
     super(`database ${database} no longer exists in the source catalog`);
