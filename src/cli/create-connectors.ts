@@ -82,6 +82,7 @@ export async function createTarget(config: Config, logger?: EngineLogger): Promi
         databaseParameters: target.databaseParameters,
         skipArchive: target.skipArchive,
         keepVersions: target.keepVersions,
+        writeUnread: target.writeUnread,
         // Beside the checkpoints: the job's own record of the tables it deleted, which rollback recreates.
         deletedArchiveDir: path.join(config.checkpoints.dir, 'deleted-tables', config.job.name),
         maxConcurrency: target.maxConcurrency,

@@ -79,6 +79,11 @@ const glueTarget = z.strictObject({
   skipArchive: z.boolean().default(false),
   /** Versions of each of our tables kept after a write; older ones are deleted (BatchDeleteTableVersion). */
   keepVersions: z.number().int().min(1).max(100_000).default(10),
+  /**
+   * Update a table our last write left holding only our own build without reading it first, conditional on the
+   * VersionId that write produced; false reads every table before updating it (a server that ignores VersionId).
+   */
+  writeUnread: z.boolean().default(true),
   maxConcurrency: z.number().int().min(1).max(64).default(8),
   maxAttempts: z.number().int().min(1).max(20).default(6),
   /** Locations of tables replicated from a Glue source, moved for this account: the longest matching `from` wins. */
