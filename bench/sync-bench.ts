@@ -194,6 +194,8 @@ export async function runSyncBench(kit: TargetKit, assets: number, log: (line: s
         if (mutation) rec.mutation = mutation.counts;
         stepRecords.push(rec);
         await target.close?.();
+        // The end of a run: the checkpoint's journal is folded into its snapshot (as the CLI does).
+        await checkpoints.close();
         if (summary.failed.length > 0) log(`  ! ${summary.failed.length} failed, first: ${summary.failed[0]?.error}`);
         log(`  ${kit.name} ${catalog.length} ${step.name} ${mode}: ${rec.wallMs} ms, ${rec.requests} requests, ${rec.writes} writes, ${rec.bytesSent + rec.bytesReceived} B`);
       }

@@ -1,7 +1,8 @@
 /**
  * Measures the Glue traffic of three sync runs of a CSN corpus against a real Glue-compatible server (moto):
  *   1. first run (everything created), 2. unchanged rerun, 3. rerun after one column label changed.
- * and prints summary.traffic.target.byOperation for each, with totals and the savings figure.
+ * and prints summary.traffic.target.byOperation for each (requests and bytes both ways, HTTP headers included),
+ * with totals, the source's bytes, the estimated bytes of a --full run and the savings figure.
  *
  *   node --import tsx scripts/measure-glue-traffic.ts [--corpus DIR] [--endpoint URL] [--json]
  *
@@ -79,6 +80,7 @@ async function measure(endpoint: string, corpusSource: string): Promise<Measured
         out.push({ run, summary });
       } finally {
         await target.close?.();
+        await checkpoints.close();
       }
     }
     return out;
@@ -98,7 +100,9 @@ function table(results: Measured[]): string {
       lines.push(`  ${op.padEnd(16)} ${String(f.requests).padStart(8)} ${String(f.bytesSent).padStart(12)} ${String(f.bytesReceived).padStart(15)}`);
     }
     lines.push(`  ${'total'.padEnd(16)} ${String(t.requests).padStart(8)} ${String(t.bytesSent).padStart(12)} ${String(t.bytesReceived).padStart(15)}`);
-    lines.push(`  writes ${t.writes}; full sync would send ${summary.fullSyncBytes} bytes; savings ${summary.savingsPercent} %; verified ${summary.verified.matched}/${summary.verified.checked}`);
+    const s = summary.traffic.source;
+    lines.push(`  source: ${s.requests} requests, ${s.bytesSent + s.bytesReceived} bytes; this run ${summary.totalBytes} bytes both ways, source and target`);
+    lines.push(`  writes ${t.writes}; a --full run would move ${summary.fullSyncBytes} bytes; savings ${summary.savingsPercent} %; verified ${summary.verified.matched}/${summary.verified.checked} (${summary.verified.readBack ?? 0} read back)`);
     lines.push('');
   }
   return lines.join('\n');
@@ -113,7 +117,15 @@ async function main(): Promise<void> {
   try {
     const results = await measure(values.endpoint ?? (moto?.endpoint as string), values.corpus);
     if (values.json) {
-      const json = results.map(({ run, summary }) => ({ run, byOperation: summary.traffic.target.byOperation, fullSyncBytes: summary.fullSyncBytes, savingsPercent: summary.savingsPercent }));
+      const json = results.map(({ run, summary }) => ({
+        run,
+        byOperation: summary.traffic.target.byOperation,
+        source: summary.traffic.source,
+        totalBytes: summary.totalBytes,
+        fullSyncBytes: summary.fullSyncBytes,
+        savingsPercent: summary.savingsPercent,
+        verified: summary.verified,
+      }));
       console.log(JSON.stringify(json, null, 2));
     } else {
       console.log(table(results));
