@@ -156,6 +156,11 @@ describe('planSync', () => {
       expect(planSync(set(unversioned), ctx([], onlyA)).actions[0]).toMatchObject({ kind: 'write', create: true });
     });
 
+    it('plans an update it did not read as a write onto the table as our last write left it (sent conditional on its version)', () => {
+      const plan = planSync(set(change('METADATA_CHANGED', b), change('UNCHANGED', a)), ctx([], { wasRead: () => false }));
+      expect(plan.actions.map((x) => (x.kind === 'write' ? `${x.kind}:${x.strategy}:${x.create}` : x.kind))).toEqual(['write:metadata-only:false', 'skip']);
+    });
+
     it('blocks an unchanged asset whose table was taken over, and says so', () => {
       const plan = planSync(set(change('UNCHANGED', a)), ctx([{ ref: { database: 'ds_sales', table: 'a' }, version: '9' }]));
       expect(plan.actions[0]).toMatchObject({ kind: 'blocked', reason: 'table ds_sales.a was taken over: it is now owned by no catalog-sync job; not touched' });

@@ -73,6 +73,23 @@ describe('which tables an incremental run reads', () => {
     expect(tablesToRead(twice, { mode: 'incremental', resolve, versioned: true, writeUnread: false })).toHaveLength(1);
   });
 
+  it('not an update whose last write left the table holding only our build: the target sends it unread, conditional on that version', () => {
+    const pure = (name: string) => entry(name, { selfContained: 'glue-build-1' });
+    const updates = set(
+      change('METADATA_CHANGED', 'Labels', pure('Labels')),
+      change('MODIFIED', 'Content', pure('Content')),
+      change('SCHEMA_CHANGED', 'Schema', pure('Schema')),
+      change('METADATA_CHANGED', 'Theirs', entry('Theirs')), // their parts are in it: read and merge
+      change('DELETED', 'Gone', pure('Gone')), // ownership is checked on a read before deleting
+    );
+    expect(names(tablesToRead(updates, { mode: 'incremental', resolve, versioned: true, writeUnread: true }))).toEqual(['theirs', 'gone']);
+    // A plan, a dry-run, or a conflict policy that must see drift first: everything it writes is read.
+    expect(tablesToRead(updates, { mode: 'incremental', resolve, versioned: true, writeUnread: false })).toHaveLength(5);
+    // Without the version our last write produced, there is nothing to make the write conditional on.
+    const versionless = set(change('METADATA_CHANGED', 'Labels', { ...pure('Labels'), target: { database: 'ds_sales', table: 'labels', selfContained: 'glue-build-1' } }));
+    expect(names(tablesToRead(versionless, { mode: 'incremental', resolve, versioned: true, writeUnread: true }))).toEqual(['labels']);
+  });
+
   it('a deleted asset is read where the checkpoint says it was written', () => {
     const moved = set(change('DELETED', 'Old', entry('Old', { database: 'ds_archive' })));
     expect(tablesToRead(moved, { mode: 'incremental', resolve, versioned: true, writeUnread: false })).toEqual([{ database: 'ds_archive', table: 'old' }]);
