@@ -336,7 +336,8 @@ export class GlueTarget implements Target, TableVersions {
 
   async delete(refs: TableRef[]): Promise<DeleteOutcome[]> {
     // Ownership is judged on what this run read (the plan reads every table it deletes). A table it has not read,
-    // or read as missing (it may have been created since), is read now, the cheapest way for the count involved.
+    // or read as missing (it may have been created since), is read now, one GetTable each: without the caller's
+    // word on the database's size, a listing could cost far more than the few tables a deletion names.
     const unseen = refs.filter((ref) => {
       try {
         assertGlueRef(ref);
@@ -345,7 +346,7 @@ export class GlueTarget implements Target, TableVersions {
       }
       return !this.#tables.has(ref);
     });
-    if (unseen.length > 0) await this.readTables(unseen);
+    await Promise.all(unseen.map(async (ref) => this.#tables.remember(ref, await this.#api.getTable(ref))));
     return deleteOwnedTables(this.#api, refs, {
       job: this.#options.job,
       // BatchDeleteTable has no condition to close the window between this check and the deletion anyway.
