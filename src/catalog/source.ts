@@ -54,17 +54,25 @@ export interface KnownAsset {
 export interface ExtractOptions {
   /** What the checkpoint knows of each asset id, so a source can ask "changed since?" cheaply. */
   known: ReadonlyMap<string, KnownAsset>;
+  /** Compare content, not change signals (`sync --checksum`): read every definition even where a validator says unchanged. */
+  checksum?: boolean;
   signal?: AbortSignal;
   /** Called as assets (or export files) of the space are read: `done` of `total`, for a progress display. */
   onProgress?: (done: number, total: number) => void;
 }
+
+/**
+ * What a run tells listSpaces(): the same as each extractSpace() gets, for a source that must read its definitions
+ * to know its spaces (export files name their space inside) and reads them once, there.
+ */
+export type ListOptions = Partial<ExtractOptions>;
 
 export interface Source {
   /** Config type, e.g. `csn-files`, `datasphere`. */
   readonly type: string;
   /** Source system name; names the checkpoint file (`<system>_checkpoints.json`). */
   readonly system: string;
-  listSpaces(): Promise<string[]>;
+  listSpaces(options?: ListOptions): Promise<string[]>;
   extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract>;
   traffic(): Traffic;
 }

@@ -1,6 +1,6 @@
 import type { CheckpointEntry } from '../catalog/checkpoint.ts';
 import { messageOf } from '../catalog/message-of.ts';
-import type { KnownAsset, Source, SpaceExtract } from '../catalog/source.ts';
+import type { KnownAsset, ListOptions, Source, SpaceExtract } from '../catalog/source.ts';
 import { NoAssetsError, UnknownSpaceError } from '../catalog/source-errors.ts';
 import type { IncompleteSpace } from '../change/change-set.ts';
 import type { EngineLogger } from './engine-logger.ts';
@@ -22,6 +22,8 @@ export interface ExtractRequest {
   requested: readonly string[];
   /** A full run rewrites everything, so it offers the source no validators to answer "not modified" to. */
   full: boolean;
+  /** `sync --checksum`: the source compares content, reading every definition whatever its validator says. */
+  checksum?: boolean;
   entries: readonly CheckpointEntry[];
   /** Looks an entry up by asset id (the checkpoint store's own index), so the validators need no copy of their own. */
   entry?: (assetId: string) => CheckpointEntry | undefined;
@@ -39,8 +41,16 @@ export interface ExtractRequest {
 /** Step 1 of a run: which spaces, and what the source holds in each. */
 export async function extractSpaces(request: ExtractRequest): Promise<Extracted> {
   const { source, logger } = request;
-  const spaces = await spacesInScope(source, request.requested);
   const known: ReadonlyMap<string, KnownAsset> = request.full ? new Map<string, KnownAsset>() : knownAssets(request.entries, request.entry);
+  const checksum = request.checksum === true ? { checksum: true } : {};
+  // A source that must read its definitions to know its spaces (export files) reads them here, once.
+  const onListProgress = request.onProgress;
+  const spaces = await spacesInScope(source, request.requested, {
+    known,
+    ...checksum,
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(onListProgress ? { onProgress: (done: number, total: number) => onListProgress(done, total, '') } : {}),
+  });
   const extracts: SpaceExtract[] = [];
   const failedSpaces: IncompleteSpace[] = [];
   let foundAnything = false;
@@ -49,6 +59,7 @@ export async function extractSpaces(request: ExtractRequest): Promise<Extracted>
       const onProgress = request.onProgress;
       const extract = await source.extractSpace(space, {
         known,
+        ...checksum,
         ...(request.signal ? { signal: request.signal } : {}),
         ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done, total, space) } : {}),
       });
@@ -94,8 +105,8 @@ function knownAssets(entries: readonly CheckpointEntry[], entry?: (assetId: stri
   return view;
 }
 
-async function spacesInScope(source: Source, requested: readonly string[]): Promise<string[]> {
-  const available = await source.listSpaces();
+async function spacesInScope(source: Source, requested: readonly string[], options: ListOptions): Promise<string[]> {
+  const available = await source.listSpaces(options);
   if (requested.length === 0) return available;
   const unknown = requested.filter((space) => !available.includes(space));
   if (unknown.length > 0) throw new UnknownSpaceError(unknown, available);

@@ -54,6 +54,11 @@ export interface SyncOptions {
    * Absent: always table by table. The summary says which way it read (`reads`).
    */
   fullSyncThreshold?: number;
+  /**
+   * `sync --checksum`: the source reads and compares every definition, whatever its change signals (validators,
+   * file size and time) say. Writes still follow what changed.
+   */
+  checksum?: boolean;
 }
 
 export type SyncPhase = 'extract' | 'plan' | 'apply' | 'verify';
@@ -106,6 +111,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     source,
     requested: options.spaces,
     full: options.mode === 'full',
+    ...(options.checksum ? { checksum: true } : {}),
     entries,
     entry: (id) => checkpoints.get(id),
     logger,

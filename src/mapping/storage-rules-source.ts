@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ExtractOptions, KnownAsset, Source, SpaceExtract } from '../catalog/source.ts';
+import type { ExtractOptions, KnownAsset, ListOptions, Source, SpaceExtract } from '../catalog/source.ts';
 import type { Traffic } from '../catalog/traffic.ts';
 import type { StorageRule } from './storage-rules.ts';
 import { checkLocationTemplates, StorageRules } from './storage-rules.ts';
@@ -40,8 +40,10 @@ export class StorageRulesSource implements Source {
     return this.#inner.system;
   }
 
-  listSpaces(): Promise<string[]> {
-    return this.#inner.listSpaces();
+  async listSpaces(options?: ListOptions): Promise<string[]> {
+    if (options?.known === undefined) return this.#inner.listSpaces(options);
+    const { digest } = await this.#compile();
+    return this.#inner.listSpaces({ ...options, known: unwrapKnown(options.known, digest) });
   }
 
   traffic(): Traffic {
@@ -50,12 +52,7 @@ export class StorageRulesSource implements Source {
 
   async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
     const { rules, digest } = await this.#compile();
-    const known = new Map<string, KnownAsset>();
-    for (const [id, entry] of options.known) {
-      const validator = unwrap(entry.validator, digest);
-      known.set(id, validator === undefined ? {} : { ...entry, validator });
-    }
-    const extract = await this.#inner.extractSpace(space, { ...options, known });
+    const extract = await this.#inner.extractSpace(space, { ...options, known: unwrapKnown(options.known, digest) });
     return {
       ...extract,
       items: extract.items.map((item) => {
@@ -77,6 +74,16 @@ export class StorageRulesSource implements Source {
 }
 
 /** The source's validator when it was taken under these rules; undefined (read it again) otherwise. */
+/** The inner source's own validators, as it gave them (a copy: one look-up per asset is all it does with them). */
+function unwrapKnown(known: ReadonlyMap<string, KnownAsset>, digest: string): Map<string, KnownAsset> {
+  const out = new Map<string, KnownAsset>();
+  for (const [id, entry] of known) {
+    const validator = unwrap(entry.validator, digest);
+    out.set(id, validator === undefined ? {} : { ...entry, validator });
+  }
+  return out;
+}
+
 function unwrap(validator: string | undefined, digest: string): string | undefined {
   if (validator === undefined) return undefined;
   const at = validator.lastIndexOf(SEPARATOR);

@@ -19,6 +19,8 @@ export interface SyncFlags {
   color?: boolean;
   /** Read the whole target and compare every table with the checkpoint (drift, gone, taken over). */
   refresh?: boolean;
+  /** Read and compare every definition, whatever the source's change signals say (file size and time, ETags). */
+  checksum?: boolean;
 }
 
 function parseSeconds(value: string): number {
@@ -32,6 +34,7 @@ function addRunOptions(command: Command): Command {
     .addOption(configOption())
     .option('-s, --space <space>', 'only this space (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--full', 'write every asset in full, whatever changed')
+    .option('--checksum', 'compare content: read every definition even where its size and time (or ETag) say unchanged')
     .option('--refresh', 'also read every table of the target in scope and compare it with the checkpoint: changed behind our back, gone, taken over (sync.refresh schedules it)')
     .option('--force', 'override the max-delete and empty-space guards')
     .option('--json', 'print the run summary as one JSON object on stdout')
@@ -99,6 +102,7 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
         force: flags.force === true,
         planOnly,
         refresh: refresh.refresh,
+        checksum: flags.checksum === true,
       }),
       {
         source: run.source,

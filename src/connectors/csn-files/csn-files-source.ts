@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Asset } from '../../catalog/asset.ts';
 import { boundText } from '../../catalog/bounded-text.ts';
-import type { AssetFailure, AssetWarning, ExtractOptions, ExtractedItem, Source, SpaceExtract } from '../../catalog/source.ts';
+import type { AssetFailure, AssetWarning, ExtractOptions, ExtractedItem, ListOptions, Source, SpaceExtract } from '../../catalog/source.ts';
 import { SourceNotFoundError } from '../../catalog/source-errors.ts';
 import { emptyTraffic, recordCall } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
@@ -14,6 +14,10 @@ import { messageOf } from '../../catalog/message-of.ts';
 import { spaceOf } from '../../catalog/asset-id.ts';
 // Two copies of a definition compare by content, not by the order their keys were written.
 import { stableJson } from '../../mapping/stable-json.ts';
+import { encodeFileValidator, signatureOf } from './file-validator.ts';
+import type { FileSignature } from './file-validator.ts';
+import { claimsFrom, isMainFileOf, unchanged } from './quick-check.ts';
+import type { FileClaim } from './quick-check.ts';
 
 export interface CsnFilesSourceOptions {
   /** Folder of Datasphere CSN exports (*.json), read recursively. */
@@ -32,16 +36,19 @@ interface Copy {
 
 interface Scan {
   assets: Asset[];
+  /** The file each asset's definition was taken from, by asset id (for its validator). */
+  fileOf: Map<string, string>;
+  /** Definitions (assets and failures) taken from each file read. */
+  definitions: Map<string, number>;
+  /** Assets of files that did not change since the last run (size, time, identity): not read, reported not modified. */
+  unchanged: { assetId: string; validator: string }[];
   failures: AssetFailure[];
   warnings: AssetWarning[];
   /** Files (or folders) that could not be read or are not CSN: the listing is incomplete. */
   unreadable: Array<{ file: string; reason: string }>;
-}
-
-interface CachedFile {
-  mtimeMs: number;
-  size: number;
-  result: ParseCsnResult;
+  signatures: Map<string, FileSignature>;
+  /** Whether this scan compared content (`--checksum`): every file read. */
+  checksum: boolean;
 }
 
 /**
@@ -50,32 +57,55 @@ interface CachedFile {
  * main object it is wins. A file that cannot be read or parsed makes every space incomplete: its assets are
  * unknown, and unknown must never turn into deletions.
  *
- * Parsed files are kept per path with their mtime and size, so a run that lists spaces and then extracts
- * each one reads every file once, and a file is read again only when it changed.
+ * A run reads the export once, in listSpaces() (the files name their spaces inside), and extractSpace() serves
+ * each space from that scan. Files are checked the way rsync's quick check does (file-validator.ts): a file whose
+ * size, modification time and identity are what the checkpoint recorded for the assets taken from it is not read
+ * again — its assets are reported not modified, so an unchanged rerun stats the files and reads none. A changed or
+ * new file is read (only it), and so is an unchanged one whose assets a read file also defines, unless the
+ * unchanged file is their own export (whose copy wins anyway). When an asset's file is gone, or no longer holds it,
+ * another export may hold the copy that wins now: then every file is read. `--checksum` reads every file.
  */
 export class CsnFilesSource implements Source {
   readonly type = 'csn-files';
   readonly system = 'datasphere';
   private readonly counters: Traffic = emptyTraffic();
-  private readonly cache = new Map<string, CachedFile>();
+  /** The scan of the current run, made by listSpaces() and served to each extractSpace(). */
+  private listed: Scan | undefined;
 
   constructor(private readonly options: CsnFilesSourceOptions) {}
 
-  async listSpaces(): Promise<string[]> {
+  async listSpaces(options: ListOptions = {}): Promise<string[]> {
     await this.assertFolderExists();
-    const scan = await this.scan(undefined);
+    const scan = await this.scan(options);
+    this.listed = scan;
     const spaces = new Set<string>([this.options.space]);
     for (const asset of scan.assets) spaces.add(asset.space);
+    for (const { assetId } of scan.unchanged) spaces.add(spaceOf(assetId));
     for (const failure of scan.failures) spaces.add(spaceOf(failure.assetId));
     return [...spaces].sort(compareText);
   }
 
   async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
-    const scan = await this.scan(options.signal, options.onProgress);
+    // The scan listSpaces() made for this run; a caller that did not list first (or asks for --checksum after a
+    // scan that did not compare content) gets a scan of its own.
+    const listed = this.listed;
+    const scan = listed && (listed.checksum || options.checksum !== true) ? listed : await this.scan(options);
     const inSpace = (id: string): boolean => spaceOf(id) === space;
-    const items: ExtractedItem[] = scan.assets
-      .filter((asset) => asset.space === space)
-      .map((asset) => ({ state: 'extracted', asset, definitionFormat: 'csn' }));
+    const items: ExtractedItem[] = [];
+    for (const asset of scan.assets) {
+      if (asset.space !== space) continue;
+      const file = scan.fileOf.get(asset.id);
+      const signature = file === undefined ? undefined : scan.signatures.get(file);
+      items.push({
+        state: 'extracted',
+        asset,
+        definitionFormat: 'csn',
+        ...(file !== undefined && signature !== undefined ? { validator: encodeFileValidator(file, signature, scan.definitions.get(file) ?? 0) } : {}),
+      });
+    }
+    for (const { assetId, validator } of scan.unchanged) {
+      if (inSpace(assetId)) items.push({ state: 'not-modified', assetId, validator });
+    }
     const extract: SpaceExtract = {
       space,
       complete: scan.unreadable.length === 0,
@@ -107,26 +137,31 @@ export class CsnFilesSource implements Source {
     return structuredClone(this.counters);
   }
 
-  private async scan(signal: AbortSignal | undefined, onProgress?: (done: number, total: number) => void): Promise<Scan> {
+  private async scan(options: ListOptions): Promise<Scan> {
+    const { signal, onProgress } = options;
+    const checksum = options.checksum === true;
     const unreadable: Scan['unreadable'] = [];
     const files = await listJsonFiles(this.options.path, unreadable);
+    const claims = checksum ? new Map<string, FileClaim>() : claimsFrom(options.known);
     const copies = new Map<string, Copy[]>();
     const warnings: AssetWarning[] = [];
     const failures: AssetFailure[] = [];
-    const seen = new Set<string>();
+    const signatures = new Map<string, FileSignature>();
+    /** Files not read because nothing changed: their claims stand. */
+    const skipped = new Map<string, FileClaim>();
 
-    for (const [index, file] of files.entries()) {
+    let done = 0;
+    const total = files.length;
+    const readOne = async (file: string): Promise<void> => {
       signal?.throwIfAborted();
-      onProgress?.(index, files.length);
       const mainName = path.basename(file).replace(/\.json$/i, '');
       const fileId = `${this.options.space}/${mainName}`;
-      seen.add(file);
       const loaded = await this.load(file, mainName);
       if ('reason' in loaded) {
         unreadable.push({ file, reason: loaded.reason });
         // Counts as a failed main copy, so a stale copy of the same object in another export cannot stand in.
         pushCopy(copies, fileId, { file, isMain: true, error: loaded.reason });
-        continue;
+        return;
       }
       const { result } = loaded;
       for (const asset of result.assets) {
@@ -136,34 +171,98 @@ export class CsnFilesSource implements Source {
         pushCopy(copies, failure.assetId, { file, isMain: failure.assetId === result.mainAssetId, error: failure.error });
       }
       for (const warning of result.warnings) warnings.push({ assetId: warning.assetId, message: `${warning.message} (in ${file})` });
-    }
-    onProgress?.(files.length, files.length);
-    for (const cached of this.cache.keys()) if (!seen.has(cached)) this.cache.delete(cached);
+    };
 
+    // Pass 1: every file stat-ed; those whose claim still holds are skipped, the rest read.
+    for (const file of files) {
+      signal?.throwIfAborted();
+      onProgress?.(done++, total);
+      let signature: FileSignature;
+      try {
+        signature = signatureOf(await stat(path.join(this.options.path, file)));
+      } catch {
+        await readOne(file); // reports it unreadable, with the reason
+        continue;
+      }
+      signatures.set(file, signature);
+      const claim = claims.get(file);
+      if (unchanged(claim, signature)) skipped.set(file, claim);
+      else await readOne(file);
+    }
+
+    // Pass 2: an unchanged file whose assets a read file also defines is read too, when that copy could win now:
+    // it is the asset's own export, or it comes first in path order. The unchanged file's copy still wins when the
+    // file is the asset's own export, or when every other copy is a dependency's copy in a later file.
+    const order = new Map(files.map((file, index) => [file, index]));
+    const mightWin = (id: string, file: string): boolean =>
+      !isMainFileOf(file, id) && (copies.get(id) ?? []).some((copy) => copy.isMain || (order.get(copy.file) ?? 0) < (order.get(file) ?? 0));
+    for (let again = true; again; ) {
+      again = false;
+      for (const [file, claim] of skipped) {
+        if (!claim.ids.some((id) => mightWin(id, file))) continue;
+        skipped.delete(file);
+        await readOne(file);
+        again = true;
+      }
+    }
+
+    // An asset whose file is gone, or no longer holds it, may now come from a copy in a file not read: read them all.
+    const unreadableFiles = new Set(unreadable.map((u) => u.file));
+    const orphaned = [...claims].some(([file, claim]) => !skipped.has(file) && !unreadableFiles.has(file) && claim.ids.some((id) => !copies.has(id)));
+    if (orphaned) {
+      for (const file of [...skipped.keys()]) {
+        skipped.delete(file);
+        await readOne(file);
+      }
+    }
+    onProgress?.(total, total);
+
+    // An asset an unchanged (unread) file still claims comes from there: pass 2 read every file whose claim another
+    // copy could beat, so the copies read elsewhere are dependency copies that lose to it.
+    const unchangedAssets: Scan['unchanged'] = [];
+    const claimed = new Set<string>();
+    for (const [file, claim] of skipped) {
+      const validator = encodeFileValidator(file, signatures.get(file)!, claim.definitions);
+      for (const assetId of claim.ids) {
+        claimed.add(assetId);
+        unchangedAssets.push({ assetId, validator });
+      }
+    }
     const assets: Asset[] = [];
+    const fileOf = new Map<string, string>();
+    /** Definitions taken from each file read (assets and failures): part of its validators. */
+    const definitions = new Map<string, number>();
     for (const [id, list] of [...copies].sort(([a], [b]) => compareText(a, b))) {
+      if (claimed.has(id)) continue;
       const chosen = chooseCopy(id, list);
       warnings.push(...chosen.warnings);
-      if (chosen.copy.asset) assets.push(chosen.copy.asset);
-      else failures.push({ assetId: id, error: `${chosen.copy.error ?? 'unknown error'} (in ${chosen.copy.file})` });
+      definitions.set(chosen.copy.file, (definitions.get(chosen.copy.file) ?? 0) + 1);
+      if (chosen.copy.asset) {
+        assets.push(chosen.copy.asset);
+        fileOf.set(id, chosen.copy.file);
+      } else {
+        failures.push({ assetId: id, error: `${chosen.copy.error ?? 'unknown error'} (in ${chosen.copy.file})` });
+      }
     }
     failures.sort((a, b) => compareText(a.assetId, b.assetId));
     // Messages quote names and ids, which may be of any size: bounded once they are final.
     return {
       assets,
+      fileOf,
+      definitions,
+      unchanged: unchangedAssets,
       failures: failures.map((f) => ({ assetId: f.assetId, error: boundText(f.error) })),
       warnings: dedupeWarnings(warnings).map((w) => ({ assetId: w.assetId, message: boundText(w.message) })),
       unreadable,
+      signatures,
+      checksum,
     };
   }
 
-  /** Reads and parses one file, or reuses the last parse when the file is unchanged. */
+  /** Reads and parses one file. */
   private async load(file: string, mainName: string): Promise<{ result: ParseCsnResult } | { reason: string }> {
     const absolute = path.join(this.options.path, file);
     try {
-      const info = await stat(absolute);
-      const cached = this.cache.get(file);
-      if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return { result: cached.result };
       const bytes = await readFile(absolute);
       recordCall(this.counters, 'readFile', 0, bytes.byteLength, false);
       // Strict: Buffer.toString would turn damaged bytes into U+FFFD, and a damaged name into another name.
@@ -177,7 +276,6 @@ export class CsnFilesSource implements Source {
       }
       const result = parseCsn(json, { space: this.options.space, mainName });
       if (result.documentError !== undefined) return { reason: result.documentError };
-      this.cache.set(file, { mtimeMs: info.mtimeMs, size: info.size, result });
       return { result };
     } catch (error) {
       return { reason: `could not be read: ${messageOf(error)}` };

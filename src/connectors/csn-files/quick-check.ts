@@ -1,0 +1,56 @@
+import type { KnownAsset } from '../../catalog/source.ts';
+import type { FileSignature } from './file-validator.ts';
+import { decodeFileValidator, sameSignature } from './file-validator.ts';
+
+/**
+ * What the checkpoint says each export file held at the last run: the assets whose definition was taken from it
+ * (their validators name it) and the file's signature then. A file whose signature is unchanged is not read: its
+ * assets are reported "not modified", as an HTTP source reports a 304.
+ */
+export interface FileClaim {
+  signature: FileSignature;
+  /** Definitions the file gave when it was read; the file is skipped only if the checkpoint has them all. */
+  definitions: number;
+  ids: string[];
+  /** The validators of one file disagree (written at different times): it is read, whatever its signature. */
+  mixed: boolean;
+}
+
+export function claimsFrom(known: ReadonlyMap<string, KnownAsset> | undefined): Map<string, FileClaim> {
+  const claims = new Map<string, FileClaim>();
+  if (!known) return claims;
+  for (const [id, entry] of known) {
+    const decoded = decodeFileValidator(entry.validator);
+    if (!decoded) continue;
+    const claim = claims.get(decoded.file);
+    if (!claim) claims.set(decoded.file, { signature: decoded.signature, definitions: decoded.definitions, ids: [id], mixed: false });
+    else {
+      claim.ids.push(id);
+      if (!sameSignature(claim.signature, decoded.signature) || claim.definitions !== decoded.definitions) claim.mixed = true;
+    }
+  }
+  return claims;
+}
+
+/**
+ * Whether the file's claim still holds: the same file, unchanged by size, time and identity, and every definition
+ * it gave in the checkpoint (none failed, none left unrecorded).
+ */
+export function unchanged(claim: FileClaim | undefined, signature: FileSignature | undefined): claim is FileClaim {
+  return (
+    claim !== undefined &&
+    signature !== undefined &&
+    !claim.mixed &&
+    claim.ids.length === claim.definitions &&
+    sameSignature(claim.signature, signature)
+  );
+}
+
+/**
+ * Whether `file` is the export of `assetId` itself (named after it), whose copy wins over every copy other exports
+ * carry as a dependency: then a new or changed file holding another copy does not make it worth reading.
+ */
+export function isMainFileOf(file: string, assetId: string): boolean {
+  const name = file.slice(file.lastIndexOf('/') + 1).replace(/\.json$/i, '');
+  return assetId.slice(assetId.indexOf('/') + 1) === name;
+}
