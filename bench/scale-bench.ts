@@ -1,0 +1,221 @@
+/**
+ * `npm run bench -- --huge` (or `node --import tsx bench/scale-bench.ts [--huge] [--sizes 10000,100000]
+ * [--modes memory,files]`): catalog-sync at 10k, 100k and (with --huge) 1M assets. Every run is a process of its
+ * own with Node's default flags, measured by /usr/bin/time (wall, user + system CPU, peak RSS):
+ *
+ * - memory: StreamSource (the catalog generated space by space) into MemoryTarget (versions only) through
+ *   runSync and the real checkpoint on disk — our code alone;
+ * - files: the real CLI (`catalog-sync sync`, bundled once with esbuild) on an export folder of one-entity CSN files
+ *   into the file target — what a user runs.
+ *
+ * For each: the initial sync, an unchanged rerun, and a rerun after 1 % of the assets changed. Prints a table and
+ * writes bench/results/scale-latest.json. Never part of `npm test`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { changeExport, writeExport } from './csn-export.ts';
+import type { ExportSpec } from './csn-export.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.dirname(here);
+const args = process.argv.slice(2);
+const huge = args.includes('--huge');
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const sizes = (option('--sizes') ?? (huge ? '10000,100000,1000000' : '10000,100000')).split(',').map(Number);
+const modes = (option('--modes') ?? 'memory,files').split(',');
+const keep = args.includes('--keep');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export interface ScaleRecord {
+  mode: string;
+  assets: number;
+  run: string;
+  wallMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+  writes?: number;
+  changed?: number;
+  status?: string;
+  detail?: Record<string, unknown>;
+}
+
+interface Timed {
+  stdout: string;
+  code: number;
+  wallMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+}
+
+/** Runs `node <args>` under /usr/bin/time -v and reads its figures. */
+async function timed(nodeArgs: string[], cwd: string): Promise<Timed> {
+  const timeFile = path.join(cwd, `.time-${process.pid}-${Date.now()}`);
+  const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, process.execPath, ...nodeArgs], {
+    cwd,
+    env: { ...process.env, NODE_OPTIONS: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  const report = await readFile(timeFile, 'utf8');
+  await rm(timeFile, { force: true });
+  const field = (label: string) => {
+    const line = report.split('\n').find((l) => l.trim().startsWith(label));
+    if (!line) throw new Error(`no "${label}" in /usr/bin/time output:\n${report}`);
+    return line.slice(line.lastIndexOf(': ') + 2).trim();
+  };
+  const clock = field('Elapsed (wall clock) time').split(':').map(Number);
+  const wallSeconds = clock.reduce((total, part) => total * 60 + part, 0);
+  return {
+    stdout,
+    code,
+    wallMs: Math.round(wallSeconds * 1000),
+    cpuMs: Math.round((Number(field('User time (seconds)')) + Number(field('System time (seconds)'))) * 1000),
+    peakRssBytes: Number(field('Maximum resident set size (kbytes)')) * 1024,
+  };
+}
+
+const RUNS = [
+  { name: 'initial', generation: 0 },
+  { name: 'unchanged', generation: 0 },
+  { name: '1% changed', generation: 1 },
+] as const;
+
+async function memoryMode(assets: number, work: string): Promise<ScaleRecord[]> {
+  const records: ScaleRecord[] = [];
+  const dir = path.join(work, `memory-${assets}`);
+  await mkdir(dir, { recursive: true });
+  for (const run of RUNS) {
+    const result = await timed(['--import', 'tsx', path.join(here, 'scale-run.ts'), dir, String(assets), String(perSpace(assets)), String(run.generation)], root);
+    if (result.code !== 0) throw new Error(`memory ${assets} ${run.name} exited ${result.code}`);
+    const out = JSON.parse(result.stdout) as { status: string; writes: number; changes: Record<string, number>; phases: Record<string, number> };
+    const changed = assets - (out.changes.UNCHANGED ?? 0);
+    records.push({ mode: 'memory', assets, run: run.name, wallMs: result.wallMs, cpuMs: result.cpuMs, peakRssBytes: result.peakRssBytes, writes: out.writes, changed, status: out.status, detail: out });
+    log(`  memory ${assets} ${run.name}: ${(result.wallMs / 1000).toFixed(1)} s, ${mb(result.peakRssBytes)} MB, ${out.writes} writes, phases ${JSON.stringify(out.phases)}`);
+  }
+  return records;
+}
+
+async function bundleCli(work: string): Promise<string> {
+  // Two levels below the project root, like dist/cli/main.js: mappings/ and schema/ resolve from it as they do from dist.
+  const outfile = path.join(root, '.tmp', 'bench', 'catalog-sync.mjs');
+  const { build } = await import('esbuild');
+  await build({
+    stdin: { contents: "import { main } from './src/cli/main.ts';\nprocess.exitCode = await main(process.argv);\n", resolveDir: root, loader: 'ts', sourcefile: 'bench-cli.ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  void work;
+  return outfile;
+}
+
+async function filesMode(assets: number, work: string, cli: string): Promise<ScaleRecord[]> {
+  const records: ScaleRecord[] = [];
+  const dir = path.join(work, `files-${assets}`);
+  const spec: ExportSpec = { assets, perSpace: perSpace(assets), seed: 42 };
+  const exportDir = path.join(dir, 'export');
+  const started = performance.now();
+  await writeExport(exportDir, spec, log);
+  log(`  files ${assets}: export written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const config = path.join(dir, 'catalog-sync.json');
+  await writeFile(
+    config,
+    JSON.stringify({
+      job: { name: 'bench' },
+      source: { type: 'csn-files', path: exportDir, space: 'SPACE_0' },
+      target: { type: 'file', path: path.join(dir, 'catalog') },
+      checkpoints: { dir: path.join(dir, 'checkpoints') },
+      history: { file: path.join(dir, 'run-history.jsonl'), changeLog: path.join(dir, 'change-log.jsonl') },
+      deletion: { maxCount: 10_000_000, maxPercent: 100 },
+      logging: { level: 'error' },
+    }),
+  );
+  for (const run of RUNS) {
+    let changedFiles: number | undefined;
+    if (run.generation > 0) changedFiles = await changeExport(exportDir, spec, run.generation);
+    const result = await timed([cli, 'sync', '--config', config, '--json'], dir);
+    let summary: { status?: string; counts?: Record<string, number>; writes?: number } = {};
+    try {
+      summary = JSON.parse(result.stdout) as typeof summary;
+    } catch {
+      log(`  files ${assets} ${run.name}: no JSON on stdout (exit ${result.code})`);
+    }
+    if (result.code !== 0 && result.code !== 3) throw new Error(`files ${assets} ${run.name} exited ${result.code}: ${result.stdout.slice(0, 500)}`);
+    const checkpoint = await stat(path.join(dir, 'checkpoints', 'bench@datasphere_checkpoints.json')).catch(() => undefined);
+    records.push({
+      mode: 'files',
+      assets,
+      run: run.name,
+      wallMs: result.wallMs,
+      cpuMs: result.cpuMs,
+      peakRssBytes: result.peakRssBytes,
+      ...(changedFiles !== undefined ? { changed: changedFiles } : {}),
+      ...(summary.status ? { status: summary.status } : {}),
+      detail: { summary: summarise(summary), checkpointBytes: checkpoint?.size },
+    });
+    log(`  files ${assets} ${run.name}: ${(result.wallMs / 1000).toFixed(1)} s, ${mb(result.peakRssBytes)} MB (exit ${result.code})`);
+  }
+  return records;
+}
+
+/** The run summary's counts, without its per-table lists. */
+function summarise(summary: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(summary)) if (typeof value !== 'object' || value === null || !Array.isArray(value)) out[key] = value;
+  return out;
+}
+
+/** A thousand assets a space, as a large tenant's spaces run; never fewer than ten spaces. */
+function perSpace(assets: number): number {
+  return Math.min(1000, Math.max(1, Math.ceil(assets / 10)));
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
+}
+
+export function printScaleTable(records: readonly ScaleRecord[]): string {
+  const head = ['mode', 'assets', 'run', 'wall s', 'cpu s', 'peak RSS MB', 'writes', 'changed'];
+  const rows = records.map((r) => [r.mode, String(r.assets), r.run, (r.wallMs / 1000).toFixed(1), (r.cpuMs / 1000).toFixed(1), mb(r.peakRssBytes), r.writes === undefined ? '' : String(r.writes), r.changed === undefined ? '' : String(r.changed)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const work = await mkdtemp(path.join(tmpdir(), 'catalog-sync-scale-'));
+const records: ScaleRecord[] = [];
+try {
+  const cli = modes.includes('files') ? await bundleCli(work) : '';
+  for (const assets of sizes) {
+    if (modes.includes('memory')) {
+      log(`memory target, ${assets} assets`);
+      records.push(...(await memoryMode(assets, work)));
+    }
+    if (modes.includes('files')) {
+      log(`file target via the CLI, ${assets} export files`);
+      records.push(...(await filesMode(assets, work, cli)));
+    }
+  }
+} finally {
+  if (!keep) await rm(work, { recursive: true, force: true });
+  else log(`kept ${work}`);
+}
+const results = { generatedAt: new Date().toISOString(), node: process.version, records };
+await mkdir(path.join(here, 'results'), { recursive: true });
+await writeFile(path.join(here, 'results', 'scale-latest.json'), JSON.stringify(results, null, 2));
+process.stdout.write(`${printScaleTable(records)}\n\nwritten: bench/results/scale-latest.json\n`);
