@@ -13,11 +13,12 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { changeExport, writeExport } from './csn-export.ts';
 import type { ExportSpec } from './csn-export.ts';
+import type { MicroResults } from './micro.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
@@ -30,6 +31,10 @@ const option = (name: string): string | undefined => {
 const sizes = (option('--sizes') ?? (huge ? '10000,100000,1000000' : '10000,100000')).split(',').map(Number);
 const modes = (option('--modes') ?? 'memory,files').split(',');
 const keep = args.includes('--keep');
+/** Results file under bench/results/ (default scale-latest.json). */
+const out = option('--out') ?? 'scale-latest.json';
+/** The micro-benchmarks (hashing, checkpoint) at this many assets, in a process of their own; 0 = none. */
+const microAssets = Number(option('--micro') ?? 100_000);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 export interface ScaleRecord {
@@ -215,7 +220,28 @@ try {
   if (!keep) await rm(work, { recursive: true, force: true });
   else log(`kept ${work}`);
 }
-const results = { generatedAt: new Date().toISOString(), node: process.version, records };
+let micro: MicroResults | undefined;
+if (microAssets > 0) {
+  log(`micro-benchmarks, ${microAssets} assets`);
+  const result = await timed(['--import', 'tsx', path.join(here, 'segment.ts'), 'micro', String(microAssets)], root);
+  if (result.code === 0) micro = JSON.parse(result.stdout) as MicroResults;
+  else log(`  micro-benchmarks exited ${result.code}`);
+}
+const results = { generatedAt: new Date().toISOString(), node: process.version, load: loadavg(), records, micro };
 await mkdir(path.join(here, 'results'), { recursive: true });
-await writeFile(path.join(here, 'results', 'scale-latest.json'), JSON.stringify(results, null, 2));
-process.stdout.write(`${printScaleTable(records)}\n\nwritten: bench/results/scale-latest.json\n`);
+await writeFile(path.join(here, 'results', out), JSON.stringify(results, null, 2));
+process.stdout.write(`${printScaleTable(records)}\n${micro ? `\n${printMicro(micro)}\n` : ''}\nwritten: bench/results/${out}\n`);
+
+function printMicro(m: MicroResults): string {
+  const k = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return [
+    `micro (${m.assets} assets; best of several runs; rates over wall time, then over CPU time):`,
+    `  hash + classify, every fingerprint a hit:  ${m.hashWarmAssetsPerSecond}/s  (cpu ${m.hashCpuAssetsPerSecond.warm}/s)   target >= 200,000`,
+    `  hash + classify, 10 % changed:            ${m.hashAssetsPerSecond}/s  (cpu ${m.hashCpuAssetsPerSecond.mixed}/s)`,
+    `  hash + classify, cold (no fingerprints):   ${m.hashColdAssetsPerSecond}/s  (cpu ${m.hashCpuAssetsPerSecond.cold}/s)   target >= 50,000`,
+    `  checkpoint commit of 1,000 changes:        ${m.checkpointCommit1000Ms} ms   target < 50`,
+    `  checkpoint snapshot save:                  ${m.checkpointSaveMs} ms (${k(m.checkpointFileBytes)})   target < 1,000`,
+    `  checkpoint load:                           ${m.checkpointLoadMs} ms (with 1,000 journal lines: ${m.checkpointLoadWithJournalMs} ms)   target < 1,000`,
+    `  gzip snapshot:                             ${k(m.checkpointGzipBytes)}, save ${m.checkpointSaveGzipMs} ms, load ${m.checkpointLoadGzipMs} ms`,
+  ].join('\n');
+}

@@ -15,9 +15,9 @@ import { checkpointEntrySchema, parseEntry } from './checkpoint-schema.ts';
  */
 export type EntrySnapshot = { ok: true; entry: CheckpointEntry } | { ok: false; issues: { path: string; message: string }[] };
 
-export function snapshotEntry(value: unknown): EntrySnapshot {
+export function snapshotEntry(value: unknown, owned = false): EntrySnapshot {
   if (FAST_PATH) {
-    const fast = fastSnapshot(value);
+    const fast = fastSnapshot(value, owned);
     if (fast !== undefined) return { ok: true, entry: fast };
   }
   const parsed = parseEntry(value);
@@ -76,7 +76,11 @@ const EMPTY_PROPERTIES: Readonly<Record<string, string>> = Object.freeze({});
 /** `new Date().toISOString()`'s form: what every writer of this version records; other valid forms go to zod. */
 const ISO_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
-function fastSnapshot(value: unknown): CheckpointEntry | undefined {
+/**
+ * `owned`: the value is the caller's to keep (fresh from JSON.parse of a checkpoint line): when its keys are in
+ * canonical order already — as in any file this version wrote — it is frozen in place instead of copied.
+ */
+function fastSnapshot(value: unknown, owned: boolean): CheckpointEntry | undefined {
   const v = plainObject(value);
   if (!v) return undefined;
   for (const key in v) if (!KNOWN_SET.has(key) && v[key] !== undefined) return undefined;
@@ -109,6 +113,21 @@ function fastSnapshot(value: unknown): CheckpointEntry | undefined {
   if (tableBytes !== undefined && !count(tableBytes)) return undefined;
   if (validator !== undefined && typeof validator !== 'string') return undefined;
 
+  if (owned && canonicalOrder(v) && canonicalOrder(h) && canonicalOrder(t) && (propCount === 0 || canonicalOrder(props))) {
+    // Adopted: the same object, its repeated strings shared, frozen.
+    v.assetType = intern(assetType);
+    if (propCount === 0) v.customProperties = EMPTY_PROPERTIES;
+    else Object.freeze(props);
+    if (definitionFormat !== undefined) v.definitionFormat = intern(definitionFormat);
+    if (deprecatedAt !== undefined) v.deprecatedAt = intern(deprecatedAt as string);
+    Object.freeze(h);
+    v.lastSyncAt = intern(lastSyncAt as string);
+    v.sourceSystem = intern(sourceSystem);
+    for (const key of TARGET_KEYS) if (key !== 'table' && typeof t[key] === 'string') t[key] = intern(t[key] as string);
+    Object.freeze(t);
+    return Object.freeze(v) as unknown as CheckpointEntry;
+  }
+
   // Keys in canonical (code-unit) order, as JSON.parse of a file we wrote would give them back.
   const entry: Record<string, unknown> = {};
   entry.assetId = assetId;
@@ -134,6 +153,17 @@ function fastSnapshot(value: unknown): CheckpointEntry | undefined {
   return Object.freeze(entry) as unknown as CheckpointEntry;
 }
 
+
+/** Keys in code-unit order, none of them integer-like (JSON.parse would have moved those), no undefined member. */
+function canonicalOrder(object: Record<string, unknown>): boolean {
+  let previous: string | undefined;
+  for (const key in object) {
+    if (previous !== undefined && !(previous < key)) return false;
+    if (object[key] === undefined) return false;
+    previous = key;
+  }
+  return true;
+}
 
 function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { CheckpointDocument, CheckpointParseResult, StoredEntry } from './checkpoint-file.ts';
 import { LazyStoredEntry, checkHeader, documentOf, parseCheckpoint, unsupported } from './checkpoint-file.ts';
 import { snapshotEntry } from './entry-snapshot.ts';
-import { isCompressed, snapshotLines, snapshotText } from './snapshot-stream.ts';
+import { isCompressed, snapshotLineBatches, snapshotText } from './snapshot-stream.ts';
 
 /**
  * Reads a snapshot file the way this version writes it — one header field per line, `"entries": {`, one entry per
@@ -42,6 +42,13 @@ export async function readSnapshotFile(
   return { exists: true, ...parseCheckpoint(text, expectedSourceSystem) };
 }
 
+/** Member lines hashed together. */
+const HASH_BATCH = 1000;
+
+function where(id: string): string {
+  return `entries[${JSON.stringify(id)}]`;
+}
+
 /** More than this many problems are summarised (as parseCheckpoint does). */
 const MAX_PROBLEMS = 100;
 const HEADER_LINE = /^ {2}("(?:[^"\\]|\\.)*"): (.*?),?$/;
@@ -51,110 +58,158 @@ const HEADER_LINE = /^ {2}("(?:[^"\\]|\\.)*"): (.*?),?$/;
  * hash to its checksum), so the caller reads it whole instead.
  */
 async function readLines(file: string, compressed: boolean, expectedSourceSystem: string | undefined): Promise<CheckpointParseResult | undefined> {
-  const lines = snapshotLines(file, compressed);
+  const reader = new LayoutReader();
   try {
-    const first = await lines.next();
-    if (first.done || first.value !== '{') return undefined;
-
-    // Header fields, one per line, up to "entries".
-    const top: Record<string, unknown> = {};
-    let empty = false;
-    for (;;) {
-      const next = await lines.next();
-      if (next.done) return undefined;
-      const line = next.value;
-      if (line === '  "entries": {') break;
-      if (line === '  "entries": {},') {
-        empty = true;
-        break;
-      }
-      const m = HEADER_LINE.exec(line);
-      if (!m || !line.endsWith(',')) return undefined;
-      const key = JSON.parse(m[1]!) as string;
-      if (key === 'entries' || key === 'checksum' || Object.hasOwn(top, key)) return undefined;
-      top[key] = JSON.parse(m[2]!) as unknown;
+    for await (const batch of snapshotLineBatches(file, compressed)) {
+      for (let i = 0; i < batch.length; i++) if (!reader.line(batch[i]!)) return undefined;
     }
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+  return reader.finish(expectedSourceSystem);
+}
 
-    const problems: string[] = [];
-    let dropped = 0;
-    const report = (problem: string) => (problems.length < MAX_PROBLEMS ? problems.push(problem) : dropped++);
-    const sourceSystem = typeof top.sourceSystem === 'string' ? top.sourceSystem : undefined;
-    const entries = new Map<string, StoredEntry>();
-    const hash = createHash('sha256');
-    let count = 0;
-    let previousId: string | undefined;
+/** Where in the layout the next line belongs. */
+type Place = 'open' | 'header' | 'entries' | 'after-entries' | 'checksum' | 'close' | 'end' | 'done';
 
-    if (empty) {
-      hash.update('{}');
-    } else {
-      let last = false;
-      for (;;) {
-        const next = await lines.next();
-        if (next.done) return undefined;
-        const line = next.value;
-        if (line === '  },') {
-          if (count === 0 || !last) return undefined;
-          break;
-        }
-        if (last || !line.startsWith('    ')) return undefined;
-        last = !line.endsWith(',');
-        const member = line.slice(4, last ? line.length : line.length - 1);
-        const colon = idEnd(member);
-        if (colon < 0) return undefined;
-        const id = JSON.parse(member.slice(0, colon)) as unknown;
-        // Sorted and unique, as written: anything else is a file someone rearranged.
-        if (typeof id !== 'string' || (previousId !== undefined && !(id > previousId))) return undefined;
-        previousId = id;
-        hash.update(count === 0 ? '{\n    ' : ',\n    ');
-        hash.update(member);
-        count++;
-        const value = JSON.parse(member.slice(colon + 1)) as unknown;
-        const where = `entries[${JSON.stringify(id)}]`;
-        const snap = snapshotEntry(value);
-        if (!snap.ok) {
-          for (const issue of snap.issues) report(`${where}${issue.path ? `.${issue.path}` : ''}: ${issue.message}`);
-          continue;
-        }
-        if (snap.entry.assetId !== id) report(`${where}: keyed by ${JSON.stringify(id)} but its assetId is ${JSON.stringify(snap.entry.assetId)}`);
-        if (sourceSystem !== undefined && snap.entry.sourceSystem !== sourceSystem) {
-          report(`${where}: sourceSystem ${JSON.stringify(snap.entry.sourceSystem)} in a ${sourceSystem} file`);
-        }
-        entries.set(id, new LazyStoredEntry(snap.entry));
+/**
+ * The layout this version writes, one line at a time (synchronous: lines come in batches). line() says false the
+ * moment a line does not fit, and the caller falls back to reading the file whole.
+ */
+class LayoutReader {
+  #place: Place = 'open';
+  readonly #top: Record<string, unknown> = {};
+  readonly #entries = new Map<string, StoredEntry>();
+  readonly #hash = createHash('sha256');
+  readonly #problems: string[] = [];
+  #dropped = 0;
+  #count = 0;
+  #previousId: string | undefined;
+  #last = false;
+  #checksum: string | undefined;
+
+  line(line: string): boolean {
+    switch (this.#place) {
+      case 'open':
+        this.#place = 'header';
+        return line === '{';
+      case 'header':
+        return this.#header(line);
+      case 'entries':
+        return this.#entry(line);
+      case 'after-entries':
+      case 'checksum': {
+        const m = /^ {2}"checksum": ("sha256:[0-9a-f]{64}")$/.exec(line);
+        if (!m) return false;
+        this.#checksum = JSON.parse(m[1]!) as string;
+        this.#place = 'close';
+        return true;
       }
-      hash.update('\n  }');
+      case 'close':
+        this.#place = 'end';
+        return line === '}';
+      case 'end':
+        // Only the file's final line end may follow.
+        this.#place = 'done';
+        return line === '';
+      default:
+        return false;
     }
+  }
 
-    const checksumLine = await lines.next();
-    const m = checksumLine.done ? null : /^ {2}"checksum": ("sha256:[0-9a-f]{64}")$/.exec(checksumLine.value);
-    if (!m) return undefined;
-    const closing = await lines.next();
-    if (closing.done || closing.value !== '}') return undefined;
-    const after = await lines.next();
-    if (!after.done && (after.value !== '' || !(await lines.next()).done)) return undefined;
+  #header(line: string): boolean {
+    if (line === '  "entries": {') {
+      this.#hash.update('{');
+      this.#place = 'entries';
+      return true;
+    }
+    if (line === '  "entries": {},') {
+      this.#hash.update('{}');
+      this.#place = 'checksum';
+      return true;
+    }
+    const m = HEADER_LINE.exec(line);
+    if (!m || !line.endsWith(',')) return false;
+    const key = JSON.parse(m[1]!) as string;
+    if (key === 'entries' || key === 'checksum' || Object.hasOwn(this.#top, key)) return false;
+    this.#top[key] = JSON.parse(m[2]!) as unknown;
+    return true;
+  }
 
-    top.checksum = JSON.parse(m[1]!) as string;
+  #entry(line: string): boolean {
+    if (line === '  },') {
+      if (this.#count === 0 || !this.#last) return false;
+      this.#flushHash();
+      this.#hash.update('\n  }');
+      this.#place = 'after-entries';
+      return true;
+    }
+    if (this.#last || !line.startsWith('    ')) return false;
+    this.#last = !line.endsWith(',');
+    const member = line.slice(4, this.#last ? line.length : line.length - 1);
+    const colon = idEnd(member);
+    if (colon < 0) return false;
+    const id = JSON.parse(member.slice(0, colon)) as unknown;
+    // Sorted and unique, as written: anything else is a file someone rearranged.
+    if (typeof id !== 'string' || (this.#previousId !== undefined && !(id > this.#previousId))) return false;
+    this.#previousId = id;
+    // The entries' text is `{` then, per line, a line end and the line, then `\n  }`: hashed in batches.
+    this.#pending.push(line);
+    if (this.#pending.length === HASH_BATCH) this.#flushHash();
+    this.#count++;
+    const value = JSON.parse(member.slice(colon + 1)) as unknown;
+    const snap = snapshotEntry(value, true);
+    if (!snap.ok) {
+      for (const issue of snap.issues) this.#report(`${where(id)}${issue.path ? `.${issue.path}` : ''}: ${issue.message}`);
+      return true;
+    }
+    if (snap.entry.assetId !== id) this.#report(`${where(id)}: keyed by ${JSON.stringify(id)} but its assetId is ${JSON.stringify(snap.entry.assetId)}`);
+    const sourceSystem = this.#top.sourceSystem;
+    if (typeof sourceSystem === 'string' && snap.entry.sourceSystem !== sourceSystem) {
+      this.#report(`${where(id)}: sourceSystem ${JSON.stringify(snap.entry.sourceSystem)} in a ${sourceSystem} file`);
+    }
+    this.#entries.set(id, new LazyStoredEntry(snap.entry));
+    return true;
+  }
+
+  /** Member lines not hashed yet: one native call per batch rather than per line. */
+  #pending: string[] = [];
+
+  #flushHash(): void {
+    if (this.#pending.length === 0) return;
+    this.#hash.update(`\n${this.#pending.join('\n')}`);
+    this.#pending = [];
+  }
+
+  #report(problem: string): void {
+    if (this.#problems.length < MAX_PROBLEMS) this.#problems.push(problem);
+    else this.#dropped++;
+  }
+
+  finish(expectedSourceSystem: string | undefined): CheckpointParseResult | undefined {
+    if (this.#place !== 'end' && this.#place !== 'done') return undefined;
+    const top = this.#top;
+    top.checksum = this.#checksum;
     top.entries = {};
     // The text we read is not what was hashed (edited, or written by something else): let the canonical read judge.
-    if (top.checksum !== `sha256:${hash.digest('hex')}`) return undefined;
+    if (top.checksum !== `sha256:${this.#hash.digest('hex')}`) return undefined;
 
     // Header problems first, as parseCheckpoint lists them: they usually explain the entry problems.
     const headerProblems: string[] = [];
     const { unsupportedVersion } = checkHeader(top, expectedSourceSystem, (problem) => headerProblems.push(problem));
     if (unsupportedVersion !== undefined) return unsupported(unsupportedVersion);
-    problems.unshift(...headerProblems);
+    const problems = [...headerProblems, ...this.#problems];
+    let dropped = this.#dropped;
     if (problems.length > MAX_PROBLEMS) {
       dropped += problems.length - MAX_PROBLEMS;
       problems.length = MAX_PROBLEMS;
     }
     if (dropped > 0) problems.push(`… and ${dropped} more problem(s)`);
-    if (problems.length > 0 || sourceSystem === undefined) return { ok: false, problems, entryCount: count };
-    const document: CheckpointDocument = documentOf(top, sourceSystem, entries);
-    return { ok: true, document, entryCount: count, problems: [] };
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  } finally {
-    await lines.return(undefined);
+    const sourceSystem = typeof top.sourceSystem === 'string' ? top.sourceSystem : undefined;
+    if (problems.length > 0 || sourceSystem === undefined) return { ok: false, problems, entryCount: this.#count };
+    const document: CheckpointDocument = documentOf(top, sourceSystem, this.#entries);
+    return { ok: true, document, entryCount: this.#count, problems: [] };
   }
 }
 

@@ -40,7 +40,7 @@ describe('atomic write', () => {
     expect((await fs.readdir(dir)).sort()).toEqual([path.basename(live)]);
   });
 
-  test('a writer killed with SIGKILL at random moments always leaves a complete, valid file', async (t) => {
+  test('a writer killed with SIGKILL at random moments always leaves a complete, valid file', { timeout: 180_000 }, async (t) => {
     const dir = await tempDir(t);
     const entries = 200; // ~6 MB (see the fixture): each write takes long enough to be hit mid-way
     let lastGeneration = 0;

@@ -124,7 +124,7 @@ describe('checkpoint journal', () => {
     expect(fresh.all()).toEqual([]);
   });
 
-  test('a store killed with SIGKILL at random moments loses no flush it reported durable', async (t) => {
+  test('a store killed with SIGKILL at random moments loses no flush it reported durable', { timeout: 180_000 }, async (t) => {
     const dir = await tempDir(t);
     const entries = 40;
     let sawSnapshotRewrite = false;
@@ -145,7 +145,7 @@ describe('checkpoint journal', () => {
     expect(sawSnapshotRewrite).toBe(true);
   });
 
-  test('killed between the new snapshot and the removal of the journal it replaces: nothing lost, nothing replayed twice', async (t) => {
+  test('killed between the new snapshot and the removal of the journal it replaces: nothing lost, nothing replayed twice', { timeout: 60_000 }, async (t) => {
     const dir = await tempDir(t);
     const entries = 12;
     const child = spawnFixture('journal-loop.ts', [dir, String(entries), 'pause-in-place']);
