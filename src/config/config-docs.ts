@@ -69,7 +69,7 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   'checkpoints.dir': 'Folder of the checkpoint files (<job>@<sourceSystem>_checkpoints.json) and their backups (backup/). Relative to this file. A checkpoint serves one job and one target: configs sharing the folder need their own job.name.',
   'checkpoints.flushEvery': 'Confirmed entries are made durable after this many writes, at the end of a run and on SIGINT/SIGTERM.',
   'checkpoints.flushIntervalMs': '... but no sooner than this many milliseconds after the previous flush. A flush appends the changes to the journal beside the checkpoint (<job>@<sourceSystem>_checkpoints.journal) and fsyncs it; the checkpoint file itself is rewritten at the end of a run, or when the journal has grown past a quarter of the entries.',
-  'checkpoints.compression': 'none | gzip: gzip writes the checkpoint file (and so its backups) gzip-compressed under the same name, about a seventh of the size; every reader tells the two apart by the first bytes, so switching either way needs nothing else. Read a compressed one with `zcat <file> | jq`.',
+  'checkpoints.compression': 'none | gzip: gzip writes the checkpoint file (and so its backups) gzip-compressed under the same name, about a quarter of the size (100k entries: 61 MB plain, 16 MB gzip); every reader tells the two apart by the first bytes, so switching either way needs nothing else. Read a compressed one with `zcat <file> | jq`.',
   'checkpoints.backups': 'A backup is taken before every checkpoint write; the newest valid one is always kept.',
   'checkpoints.backups.keep': 'Backups kept at most.',
   'checkpoints.backups.maxAgeDays': 'Backups older than this are removed (0 = no age limit).',
