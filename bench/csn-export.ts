@@ -75,10 +75,14 @@ export function fileOf(root: string, asset: Asset): string {
 /** Writes the whole export (a fresh folder). */
 export async function writeExport(root: string, spec: ExportSpec, log: (line: string) => void): Promise<void> {
   await rm(root, { recursive: true, force: true });
-  const spaces = Math.ceil(spec.assets / spec.perSpace);
-  for (let s = 0; s < spaces; s++) await mkdir(path.join(root, `SPACE_${s}`), { recursive: true });
+  await extendExport(root, spec, 0, spec.assets, log);
+}
+
+/** Adds the files of assets `from` to `to` (exclusive): the export of a catalog that grew. */
+export async function extendExport(root: string, spec: ExportSpec, from: number, to: number, log: (line: string) => void): Promise<void> {
+  for (let s = Math.floor(from / spec.perSpace); s < Math.ceil(to / spec.perSpace); s++) await mkdir(path.join(root, `SPACE_${s}`), { recursive: true });
   const batch: Promise<void>[] = [];
-  for (let i = 0; i < spec.assets; i++) {
+  for (let i = from; i < to; i++) {
     const asset = exportAsset(spec, i);
     batch.push(writeFile(fileOf(root, asset), JSON.stringify(csnOf(asset), null, 1)));
     if (batch.length === 256) await Promise.all(batch.splice(0));

@@ -13,6 +13,12 @@ import type { MicroResults } from './micro.ts';
 import { printTable, summarise } from './report-results.ts';
 import type { RunRecord } from './sync-bench.ts';
 
+if (process.argv.includes('--huge')) {
+  // 10k, 100k and 1M assets, memory and CPU against the clock (bench/scale-bench.ts, bench/README.md): a run of its own.
+  await import('./scale-bench.ts');
+  process.exit(0);
+}
+
 const quick = process.argv.includes('--quick');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const resultsDir = path.join(here, 'results');

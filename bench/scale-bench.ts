@@ -16,7 +16,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { changeExport, writeExport } from './csn-export.ts';
+import { changeExport, extendExport, writeExport } from './csn-export.ts';
 import type { ExportSpec } from './csn-export.ts';
 import type { MicroResults } from './micro.ts';
 
@@ -96,17 +96,66 @@ const RUNS = [
   { name: '1% changed', generation: 1 },
 ] as const;
 
+/**
+ * Above this size the initial sync is made in steps of this many new assets, each a run of its own: a first run
+ * holds every new definition until it is written (see bench/README.md), and a million of them do not fit Node's
+ * default heap. The catalog grows by a step per run, as real catalogs grow.
+ */
+const INITIAL_STEP = 100_000;
+
+/** One initial sync, or the steps that make it, summed: wall and CPU added up, the highest peak RSS. */
+function initialSteps(assets: number): number[] {
+  if (assets <= 2 * INITIAL_STEP) return [assets];
+  const steps: number[] = [];
+  for (let n = INITIAL_STEP; n < assets; n += INITIAL_STEP) steps.push(n);
+  steps.push(assets);
+  return steps;
+}
+
+function initialName(assets: number): string {
+  const steps = initialSteps(assets).length;
+  return steps === 1 ? 'initial' : `initial (${steps} runs of +${INITIAL_STEP / 1000}k)`;
+}
+
+function sum(parts: readonly Timed[]): Timed {
+  return {
+    stdout: parts.at(-1)?.stdout ?? '',
+    code: parts.find((p) => p.code !== 0)?.code ?? 0,
+    wallMs: parts.reduce((t, p) => t + p.wallMs, 0),
+    cpuMs: parts.reduce((t, p) => t + p.cpuMs, 0),
+    peakRssBytes: Math.max(...parts.map((p) => p.peakRssBytes)),
+  };
+}
+
 async function memoryMode(assets: number, work: string): Promise<ScaleRecord[]> {
   const records: ScaleRecord[] = [];
   const dir = path.join(work, `memory-${assets}`);
   await mkdir(dir, { recursive: true });
+  const runOnce = (size: number, generation: number) =>
+    timed(['--import', 'tsx', path.join(here, 'scale-run.ts'), dir, String(size), String(perSpace(assets)), String(generation)], root);
   for (const run of RUNS) {
-    const result = await timed(['--import', 'tsx', path.join(here, 'scale-run.ts'), dir, String(assets), String(perSpace(assets)), String(run.generation)], root);
+    let result: Timed;
+    let writes = 0;
+    if (run.name === 'initial') {
+      const parts: Timed[] = [];
+      for (const size of initialSteps(assets)) {
+        const part = await runOnce(size, 0);
+        if (part.code !== 0) throw new Error(`memory ${size} initial step exited ${part.code}`);
+        writes += (JSON.parse(part.stdout) as { writes: number }).writes;
+        log(`  memory ${assets} initial, ${size} assets: ${(part.wallMs / 1000).toFixed(1)} s, ${mb(part.peakRssBytes)} MB`);
+        parts.push(part);
+      }
+      result = sum(parts);
+    } else {
+      result = await runOnce(assets, run.generation);
+    }
     if (result.code !== 0) throw new Error(`memory ${assets} ${run.name} exited ${result.code}`);
     const out = JSON.parse(result.stdout) as { status: string; writes: number; changes: Record<string, number>; phases: Record<string, number> };
-    const changed = assets - (out.changes.UNCHANGED ?? 0);
-    records.push({ mode: 'memory', assets, run: run.name, wallMs: result.wallMs, cpuMs: result.cpuMs, peakRssBytes: result.peakRssBytes, writes: out.writes, changed, status: out.status, detail: out });
-    log(`  memory ${assets} ${run.name}: ${(result.wallMs / 1000).toFixed(1)} s, ${mb(result.peakRssBytes)} MB, ${out.writes} writes, phases ${JSON.stringify(out.phases)}`);
+    if (run.name !== 'initial') writes = out.writes;
+    const changed = run.name === 'initial' ? assets : assets - (out.changes.UNCHANGED ?? 0);
+    const name = run.name === 'initial' ? initialName(assets) : run.name;
+    records.push({ mode: 'memory', assets, run: name, wallMs: result.wallMs, cpuMs: result.cpuMs, peakRssBytes: result.peakRssBytes, writes, changed, status: out.status, detail: out });
+    log(`  memory ${assets} ${name}: ${(result.wallMs / 1000).toFixed(1)} s, ${mb(result.peakRssBytes)} MB, ${writes} writes, phases ${JSON.stringify(out.phases)}`);
   }
   return records;
 }
@@ -135,7 +184,8 @@ async function filesMode(assets: number, work: string, cli: string): Promise<Sca
   const spec: ExportSpec = { assets, perSpace: perSpace(assets), seed: 42 };
   const exportDir = path.join(dir, 'export');
   const started = performance.now();
-  await writeExport(exportDir, spec, log);
+  const steps = initialSteps(assets);
+  await writeExport(exportDir, { ...spec, assets: steps[0]! }, log);
   log(`  files ${assets}: export written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const config = path.join(dir, 'catalog-sync.json');
   await writeFile(
@@ -153,27 +203,43 @@ async function filesMode(assets: number, work: string, cli: string): Promise<Sca
   for (const run of RUNS) {
     let changedFiles: number | undefined;
     if (run.generation > 0) changedFiles = await changeExport(exportDir, spec, run.generation);
-    const result = await timed([cli, 'sync', '--config', config, '--json'], dir);
+    let result: Timed;
+    if (run.name === 'initial') {
+      const parts: Timed[] = [];
+      for (const [i, size] of steps.entries()) {
+        if (i > 0) await extendExport(exportDir, spec, steps[i - 1]!, size, log);
+        const part = await timed([cli, 'sync', '--config', config, '--json'], dir);
+        if (part.code !== 0 && part.code !== 3) throw new Error(`files ${size} initial step exited ${part.code}`);
+        if (steps.length > 1) log(`  files ${assets} initial, ${size} files: ${(part.wallMs / 1000).toFixed(1)} s, ${mb(part.peakRssBytes)} MB`);
+        parts.push(part);
+      }
+      result = sum(parts);
+    } else {
+      result = await timed([cli, 'sync', '--config', config, '--json'], dir);
+    }
+    const name = run.name === 'initial' ? initialName(assets) : run.name;
     let summary: { status?: string; counts?: Record<string, number>; writes?: number } = {};
     try {
       summary = JSON.parse(result.stdout) as typeof summary;
     } catch {
-      log(`  files ${assets} ${run.name}: no JSON on stdout (exit ${result.code})`);
+      log(`  files ${assets} ${name}: no JSON on stdout (exit ${result.code})`);
     }
-    if (result.code !== 0 && result.code !== 3) throw new Error(`files ${assets} ${run.name} exited ${result.code}: ${result.stdout.slice(0, 500)}`);
+    if (result.code !== 0 && result.code !== 3) throw new Error(`files ${assets} ${name} exited ${result.code}: ${result.stdout.slice(0, 500)}`);
     const checkpoint = await stat(path.join(dir, 'checkpoints', 'bench@datasphere_checkpoints.json')).catch(() => undefined);
+    const writes = (summary as { traffic?: { target?: { writes?: number } } }).traffic?.target?.writes;
     records.push({
       mode: 'files',
       assets,
-      run: run.name,
+      run: name,
       wallMs: result.wallMs,
       cpuMs: result.cpuMs,
       peakRssBytes: result.peakRssBytes,
+      ...(writes !== undefined && steps.length === 1 ? { writes } : {}),
       ...(changedFiles !== undefined ? { changed: changedFiles } : {}),
       ...(summary.status ? { status: summary.status } : {}),
       detail: { summary: summarise(summary), checkpointBytes: checkpoint?.size },
     });
-    log(`  files ${assets} ${run.name}: ${(result.wallMs / 1000).toFixed(1)} s, ${mb(result.peakRssBytes)} MB (exit ${result.code})`);
+    log(`  files ${assets} ${name}: ${(result.wallMs / 1000).toFixed(1)} s, ${mb(result.peakRssBytes)} MB (exit ${result.code})`);
   }
   return records;
 }
