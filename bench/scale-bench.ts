@@ -60,7 +60,7 @@ interface Timed {
 
 /** Runs `node <args>` under /usr/bin/time -v and reads its figures. */
 async function timed(nodeArgs: string[], cwd: string): Promise<Timed> {
-  const timeFile = path.join(cwd, `.time-${process.pid}-${Date.now()}`);
+  const timeFile = path.join(tmpdir(), `catalog-sync-time-${process.pid}-${Date.now()}`);
   const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, process.execPath, ...nodeArgs], {
     cwd,
     env: { ...process.env, NODE_OPTIONS: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
