@@ -84,9 +84,16 @@ function knownAssets(entries: readonly CheckpointEntry[], entry?: (assetId: stri
   let index: Map<string, CheckpointEntry> | undefined;
   const find = entry ?? ((assetId: string) => (index ??= new Map(entries.map((e) => [e.assetId, e]))).get(assetId));
   const known = (e: CheckpointEntry): KnownAsset => (e.validator === undefined ? {} : { validator: e.validator });
-  // Only a source that iterates gets a real map (none does: they look assets up by id).
-  let copy: Map<string, KnownAsset> | undefined;
-  const all = () => (copy ??= new Map(entries.map((e) => [e.assetId, known(e)])));
+  // Iterated lazily, an entry at a time (a source that reads files looks at every validator once).
+  function* pairs(): Generator<[string, KnownAsset], undefined> {
+    for (const e of entries) yield [e.assetId, known(e)];
+    return undefined;
+  }
+  const iterate = <T>(map: (pair: [string, KnownAsset]) => T) =>
+    (function* () {
+      for (const pair of pairs()) yield map(pair);
+      return undefined;
+    })() as unknown as MapIterator<T>;
   const view: ReadonlyMap<string, KnownAsset> = {
     get size() {
       return entries.length;
@@ -96,11 +103,13 @@ function knownAssets(entries: readonly CheckpointEntry[], entry?: (assetId: stri
       return e === undefined ? undefined : known(e);
     },
     has: (assetId) => find(assetId) !== undefined,
-    entries: () => all().entries(),
-    keys: () => all().keys(),
-    values: () => all().values(),
-    forEach: (callback, thisArg) => all().forEach((value, key) => callback.call(thisArg, value, key, view)),
-    [Symbol.iterator]: () => all()[Symbol.iterator](),
+    entries: () => iterate((pair) => pair),
+    keys: () => iterate(([key]) => key),
+    values: () => iterate(([, value]) => value),
+    forEach: (callback, thisArg) => {
+      for (const [key, value] of pairs()) callback.call(thisArg, value, key, view);
+    },
+    [Symbol.iterator]: () => iterate((pair) => pair),
   };
   return view;
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Asset } from '../../catalog/asset.ts';
@@ -149,18 +150,18 @@ export class CsnFilesSource implements Source {
     const signatures = new Map<string, FileSignature>();
     /** Files not read because nothing changed: their claims stand. */
     const skipped = new Map<string, FileClaim>();
+    /** Each file's place in path order. */
+    const order = new Map(files.map((file, index) => [file, index]));
 
     let done = 0;
     const total = files.length;
-    const readOne = async (file: string): Promise<void> => {
-      signal?.throwIfAborted();
+    /** The file's definitions as copies (and its warnings), or the file as unreadable. */
+    const record = (file: string, loaded: Awaited<ReturnType<CsnFilesSource['load']>>): void => {
       const mainName = path.basename(file).replace(/\.json$/i, '');
-      const fileId = `${this.options.space}/${mainName}`;
-      const loaded = await this.load(file, mainName);
       if ('reason' in loaded) {
         unreadable.push({ file, reason: loaded.reason });
         // Counts as a failed main copy, so a stale copy of the same object in another export cannot stand in.
-        pushCopy(copies, fileId, { file, isMain: true, error: loaded.reason });
+        pushCopy(copies, `${this.options.space}/${mainName}`, { file, isMain: true, error: loaded.reason });
         return;
       }
       const { result } = loaded;
@@ -172,28 +173,40 @@ export class CsnFilesSource implements Source {
       }
       for (const warning of result.warnings) warnings.push({ assetId: warning.assetId, message: `${warning.message} (in ${file})` });
     };
-
-    // Pass 1: every file stat-ed; those whose claim still holds are skipped, the rest read.
-    for (const file of files) {
-      signal?.throwIfAborted();
-      onProgress?.(done++, total);
-      let signature: FileSignature;
-      try {
-        signature = signatureOf(await stat(path.join(this.options.path, file)));
-      } catch {
-        await readOne(file); // reports it unreadable, with the reason
-        continue;
+    /** Reads files (several at once), recording them in the order given. */
+    const read = async (list: readonly string[]): Promise<void> => {
+      for (let start = 0; start < list.length; start += READ_BATCH) {
+        signal?.throwIfAborted();
+        const batch = list.slice(start, start + READ_BATCH);
+        const loaded = await Promise.all(batch.map((file) => this.load(file, path.basename(file).replace(/\.json$/i, ''))));
+        for (const [i, file] of batch.entries()) record(file, loaded[i]!);
       }
-      signatures.set(file, signature);
-      const claim = claims.get(file);
-      if (unchanged(claim, signature)) skipped.set(file, claim);
-      else await readOne(file);
+    };
+    const readOne = (file: string): Promise<void> => read([file]);
+
+    // Pass 1: every file stat-ed (a batch at a time, so the file system works on many at once); those whose claim
+    // still holds are skipped, the rest read.
+    for (let start = 0; start < files.length; start += STAT_BATCH) {
+      signal?.throwIfAborted();
+      const batch = files.slice(start, start + STAT_BATCH);
+      // Synchronous: a stat answered from the inode cache takes microseconds, a promise round trip several times that.
+      const stats = batch.map((file) => statQuietly(path.join(this.options.path, file)));
+      const toRead: string[] = [];
+      for (const [i, file] of batch.entries()) {
+        onProgress?.(done++, total);
+        const signature = stats[i];
+        // A file that cannot be stat-ed is read, which reports it unreadable with the reason.
+        if (signature !== undefined) signatures.set(file, signature);
+        const claim = claims.get(file);
+        if (signature !== undefined && unchanged(claim, signature)) skipped.set(file, claim);
+        else toRead.push(file);
+      }
+      await read(toRead);
     }
 
     // Pass 2: an unchanged file whose assets a read file also defines is read too, when that copy could win now:
     // it is the asset's own export, or it comes first in path order. The unchanged file's copy still wins when the
     // file is the asset's own export, or when every other copy is a dependency's copy in a later file.
-    const order = new Map(files.map((file, index) => [file, index]));
     const mightWin = (id: string, file: string): boolean =>
       !isMainFileOf(file, id) && (copies.get(id) ?? []).some((copy) => copy.isMain || (order.get(copy.file) ?? 0) < (order.get(file) ?? 0));
     for (let again = true; again; ) {
@@ -234,6 +247,8 @@ export class CsnFilesSource implements Source {
     const definitions = new Map<string, number>();
     for (const [id, list] of [...copies].sort(([a], [b]) => compareText(a, b))) {
       if (claimed.has(id)) continue;
+      // In path order, whatever order the files were read in: "first in path order" decides between dependency copies.
+      if (list.length > 1) list.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
       const chosen = chooseCopy(id, list);
       warnings.push(...chosen.warnings);
       definitions.set(chosen.copy.file, (definitions.get(chosen.copy.file) ?? 0) + 1);
@@ -328,6 +343,20 @@ async function listJsonFiles(root: string, unreadable: Scan['unreadable'], relat
   }
   return files;
 }
+
+/** Files stat-ed between two looks at the abort signal and the progress. */
+const STAT_BATCH = 256;
+
+/** The file's signature, or undefined when it cannot be stat-ed (it is then read, which reports why). */
+function statQuietly(file: string): FileSignature | undefined {
+  try {
+    return signatureOf(statSync(file));
+  } catch {
+    return undefined;
+  }
+}
+/** Files read at once: the next ones are on their way while one is parsed. */
+const READ_BATCH = 16;
 
 function pushCopy(copies: Map<string, Copy[]>, id: string, copy: Copy): void {
   const list = copies.get(id);
