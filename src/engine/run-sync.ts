@@ -110,7 +110,9 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   const extracted = await extractSpaces({
     source,
     requested: options.spaces,
-    full: options.mode === 'full',
+    // A refresh may have to write unchanged assets again (changed behind our back, gone): it reads their
+    // definitions too, rather than taking the source's "not modified" for them.
+    full: options.mode === 'full' || options.refresh === true,
     ...(options.checksum ? { checksum: true } : {}),
     entries,
     entry: (id) => checkpoints.get(id),
