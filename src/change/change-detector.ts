@@ -86,7 +86,8 @@ export class ChangeDetector {
           assetKind: previous.assetType,
           hashes: previous.hashes,
           previous,
-          validator: item.validator ?? previous.validator,
+          // The checkpoint's own copy when it is the same text: this one would be held by the change for the run.
+          validator: item.validator === undefined || item.validator === previous.validator ? previous.validator : item.validator,
         });
         continue;
       }

@@ -70,7 +70,21 @@ export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDe
   const finished = () => deps.onProgress?.(++done, total);
 
   const deletions = actions.filter((a) => a.kind === 'delete');
-  const singles = actions.filter((a) => a.kind !== 'delete');
+  const singles = actions.filter((a) => a.kind !== 'delete' && a.kind !== 'skip');
+
+  // Skips touch no target: at most a checkpoint entry learns a new validator or fingerprint. Taken one after another,
+  // outside the limiter: an unchanged run over a large catalog would otherwise queue a task for every asset.
+  for (const action of actions) {
+    if (action.kind !== 'skip') continue;
+    try {
+      await applyOne(action, deps, result);
+    } catch (error) {
+      fail(result, action.change.assetId, describe(error));
+      deps.logger.error({ assetId: action.change.assetId, err: describe(error) }, 'checkpoint update failed');
+    } finally {
+      finished();
+    }
+  }
 
   await Promise.all(
     singles.map((action) =>

@@ -42,9 +42,6 @@ export async function readSnapshotFile(
   return { exists: true, ...parseCheckpoint(text, expectedSourceSystem) };
 }
 
-/** Member lines hashed together. */
-const HASH_BATCH = 1000;
-
 function where(id: string): string {
   return `entries[${JSON.stringify(id)}]`;
 }
@@ -140,7 +137,6 @@ class LayoutReader {
   #entry(line: string): boolean {
     if (line === '  },') {
       if (this.#count === 0 || !this.#last) return false;
-      this.#flushHash();
       this.#hash.update('\n  }');
       this.#place = 'after-entries';
       return true;
@@ -154,9 +150,9 @@ class LayoutReader {
     // Sorted and unique, as written: anything else is a file someone rearranged.
     if (typeof id !== 'string' || (this.#previousId !== undefined && !(id > this.#previousId))) return false;
     this.#previousId = id;
-    // The entries' text is `{` then, per line, a line end and the line, then `\n  }`: hashed in batches.
-    this.#pending.push(line);
-    if (this.#pending.length === HASH_BATCH) this.#flushHash();
+    // The entries' text is `{` then, per line, a line end and the line, then `\n  }`.
+    this.#hash.update('\n');
+    this.#hash.update(line);
     this.#count++;
     const value = JSON.parse(member.slice(colon + 1)) as unknown;
     const snap = snapshotEntry(value, true);
@@ -169,17 +165,9 @@ class LayoutReader {
     if (typeof sourceSystem === 'string' && snap.entry.sourceSystem !== sourceSystem) {
       this.#report(`${where(id)}: sourceSystem ${JSON.stringify(snap.entry.sourceSystem)} in a ${sourceSystem} file`);
     }
-    this.#entries.set(id, new LazyStoredEntry(snap.entry));
+    // Keyed by the entry's own id string: the one parsed from the key would be a second copy held for the run.
+    this.#entries.set(snap.entry.assetId === id ? snap.entry.assetId : id, new LazyStoredEntry(snap.entry));
     return true;
-  }
-
-  /** Member lines not hashed yet: one native call per batch rather than per line. */
-  #pending: string[] = [];
-
-  #flushHash(): void {
-    if (this.#pending.length === 0) return;
-    this.#hash.update(`\n${this.#pending.join('\n')}`);
-    this.#pending = [];
   }
 
   #report(problem: string): void {

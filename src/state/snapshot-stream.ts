@@ -36,7 +36,7 @@ export async function isCompressed(file: string): Promise<boolean | undefined> {
  * await per megabyte rather than per line, which is what a million-entry checkpoint's load would otherwise spend.
  */
 export async function* snapshotLineBatches(file: string, compressed: boolean): AsyncGenerator<string[]> {
-  const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  const raw = createReadStream(file, { highWaterMark: 64 * 1024 });
   const stream = compressed ? raw.pipe(createGunzip()) : raw;
   stream.setEncoding('utf8');
   let rest = '';

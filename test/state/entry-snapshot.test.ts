@@ -66,6 +66,18 @@ describe('snapshotEntry', () => {
     }
   });
 
+  it('agrees with zod on the calendar: the last days of every month, leap years and century years included', () => {
+    for (const year of ['1900', '2000', '2023', '2024', '2100']) {
+      for (let month = 1; month <= 12; month++) {
+        for (const day of [28, 29, 30, 31, 32]) {
+          const time = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T10:20:30.456Z`;
+          const value = { ...makeEntry(1), lastSyncAt: time };
+          expect({ time, ok: snapshotEntry(value).ok }).toEqual({ time, ok: parseEntry(value).ok });
+        }
+      }
+    }
+  });
+
   it('copies: later changes to the caller\'s object never reach the snapshot', () => {
     const entry = makeEntry(3);
     const result = snapshotEntry(entry);

@@ -72,6 +72,8 @@ export class CsnFilesSource implements Source {
   private readonly counters: Traffic = emptyTraffic();
   /** The scan of the current run, made by listSpaces() and served to each extractSpace(). */
   private listed: Scan | undefined;
+  /** Spaces listed and not extracted yet: once all have been, the scan is let go (it holds every file's state). */
+  private unserved = new Set<string>();
 
   constructor(private readonly options: CsnFilesSourceOptions) {}
 
@@ -83,6 +85,7 @@ export class CsnFilesSource implements Source {
     for (const asset of scan.assets) spaces.add(asset.space);
     for (const { assetId } of scan.unchanged) spaces.add(spaceOf(assetId));
     for (const failure of scan.failures) spaces.add(spaceOf(failure.assetId));
+    this.unserved = new Set(spaces);
     return [...spaces].sort(compareText);
   }
 
@@ -91,10 +94,14 @@ export class CsnFilesSource implements Source {
     // scan that did not compare content) gets a scan of its own.
     const listed = this.listed;
     const scan = listed && (listed.checksum || options.checksum !== true) ? listed : await this.scan(options);
+    if (scan === listed) {
+      this.unserved.delete(space);
+      if (this.unserved.size === 0) this.listed = undefined;
+    }
     const inSpace = (id: string): boolean => spaceOf(id) === space;
     const items: ExtractedItem[] = [];
-    for (const asset of scan.assets) {
-      if (asset.space !== space) continue;
+    const here = bySpace(scan).get(space) ?? { assets: [], unchanged: [] };
+    for (const asset of here.assets) {
       const file = scan.fileOf.get(asset.id);
       const signature = file === undefined ? undefined : scan.signatures.get(file);
       items.push({
@@ -104,9 +111,7 @@ export class CsnFilesSource implements Source {
         ...(file !== undefined && signature !== undefined ? { validator: encodeFileValidator(file, signature, scan.definitions.get(file) ?? 0) } : {}),
       });
     }
-    for (const { assetId, validator } of scan.unchanged) {
-      if (inSpace(assetId)) items.push({ state: 'not-modified', assetId, validator });
-    }
+    for (const { assetId, validator } of here.unchanged) items.push({ state: 'not-modified', assetId, validator });
     const extract: SpaceExtract = {
       space,
       complete: scan.unreadable.length === 0,
@@ -207,8 +212,11 @@ export class CsnFilesSource implements Source {
     // Pass 2: an unchanged file whose assets a read file also defines is read too, when that copy could win now:
     // it is the asset's own export, or it comes first in path order. The unchanged file's copy still wins when the
     // file is the asset's own export, or when every other copy is a dependency's copy in a later file.
-    const mightWin = (id: string, file: string): boolean =>
-      !isMainFileOf(file, id) && (copies.get(id) ?? []).some((copy) => copy.isMain || (order.get(copy.file) ?? 0) < (order.get(file) ?? 0));
+    const mightWin = (id: string, file: string): boolean => {
+      const others = copies.get(id);
+      if (others === undefined) return false;
+      return !isMainFileOf(file, id) && others.some((copy) => copy.isMain || (order.get(copy.file) ?? 0) < (order.get(file) ?? 0));
+    };
     for (let again = true; again; ) {
       again = false;
       for (const [file, claim] of skipped) {
@@ -221,7 +229,14 @@ export class CsnFilesSource implements Source {
 
     // An asset whose file is gone, or no longer holds it, may now come from a copy in a file not read: read them all.
     const unreadableFiles = new Set(unreadable.map((u) => u.file));
-    const orphaned = [...claims].some(([file, claim]) => !skipped.has(file) && !unreadableFiles.has(file) && claim.ids.some((id) => !copies.has(id)));
+    let orphaned = false;
+    for (const [file, claim] of claims) {
+      if (skipped.has(file) || unreadableFiles.has(file)) continue;
+      if (claim.ids.some((id) => !copies.has(id))) {
+        orphaned = true;
+        break;
+      }
+    }
     if (orphaned) {
       for (const file of [...skipped.keys()]) {
         skipped.delete(file);
@@ -342,6 +357,24 @@ async function listJsonFiles(root: string, unreadable: Scan['unreadable'], relat
     else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.toLowerCase().endsWith('.json')) files.push(child);
   }
   return files;
+}
+
+/** A scan's assets and unchanged assets by space, worked out once per scan (a run asks for every space in turn). */
+const spaces = new WeakMap<Scan, Map<string, { assets: Asset[]; unchanged: Scan['unchanged'] }>>();
+
+function bySpace(scan: Scan): Map<string, { assets: Asset[]; unchanged: Scan['unchanged'] }> {
+  let grouped = spaces.get(scan);
+  if (grouped) return grouped;
+  grouped = new Map();
+  const group = (space: string) => {
+    let g = grouped!.get(space);
+    if (!g) grouped!.set(space, (g = { assets: [], unchanged: [] }));
+    return g;
+  };
+  for (const asset of scan.assets) group(asset.space).assets.push(asset);
+  for (const item of scan.unchanged) group(spaceOf(item.assetId)).unchanged.push(item);
+  spaces.set(scan, grouped);
+  return grouped;
 }
 
 /** Files stat-ed between two looks at the abort signal and the progress. */
