@@ -22,6 +22,7 @@ export interface ChangeDetectorOptions {
 }
 
 const NO_FACETS: readonly Facet[] = Object.freeze([]);
+const SLASH = 0x2f;
 
 /**
  * Change detection one space at a time: add() each extract as the source delivers it — hashed and classified at
@@ -80,7 +81,8 @@ export class ChangeDetector {
         }
         this.#changes.push({
           assetId: item.assetId,
-          space: spaceOf(item.assetId),
+          // The extract's own space string when the id is of it (it always is): one string for the space, not one per asset.
+          space: item.assetId.length > extract.space.length && item.assetId.charCodeAt(extract.space.length) === SLASH && item.assetId.startsWith(extract.space) ? extract.space : spaceOf(item.assetId),
           type: 'UNCHANGED',
           facets: [],
           assetKind: previous.assetType,

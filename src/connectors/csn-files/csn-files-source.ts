@@ -148,6 +148,7 @@ export class CsnFilesSource implements Source {
     const checksum = options.checksum === true;
     const unreadable: Scan['unreadable'] = [];
     const files = await listJsonFiles(this.options.path, unreadable);
+    const root = path.resolve(this.options.path);
     const claims = checksum ? new Map<string, FileClaim>() : claimsFrom(options.known);
     const copies = new Map<string, Copy[]>();
     const warnings: AssetWarning[] = [];
@@ -195,7 +196,7 @@ export class CsnFilesSource implements Source {
       signal?.throwIfAborted();
       const batch = files.slice(start, start + STAT_BATCH);
       // Synchronous: a stat answered from the inode cache takes microseconds, a promise round trip several times that.
-      const stats = batch.map((file) => statQuietly(path.join(this.options.path, file)));
+      const stats = batch.map((file) => statQuietly(`${root}/${file}`));
       const toRead: string[] = [];
       for (const [i, file] of batch.entries()) {
         onProgress?.(done++, total);
@@ -250,7 +251,8 @@ export class CsnFilesSource implements Source {
     const unchangedAssets: Scan['unchanged'] = [];
     const claimed = new Set<string>();
     for (const [file, claim] of skipped) {
-      const validator = encodeFileValidator(file, signatures.get(file)!, claim.definitions);
+      // Unchanged, so its validator is the one the checkpoint holds (the same text, and the same string).
+      const validator = claim.validator;
       for (const assetId of claim.ids) {
         claimed.add(assetId);
         unchangedAssets.push({ assetId, validator });

@@ -14,6 +14,8 @@ export interface FileClaim {
   ids: string[];
   /** The validators of one file disagree (written at different times): it is read, whatever its signature. */
   mixed: boolean;
+  /** The validator text itself, given back unchanged for the file's assets while the file is unchanged. */
+  validator: string;
 }
 
 export function claimsFrom(known: ReadonlyMap<string, KnownAsset> | undefined): Map<string, FileClaim> {
@@ -23,7 +25,7 @@ export function claimsFrom(known: ReadonlyMap<string, KnownAsset> | undefined): 
     const decoded = decodeFileValidator(entry.validator);
     if (!decoded) continue;
     const claim = claims.get(decoded.file);
-    if (!claim) claims.set(decoded.file, { signature: decoded.signature, definitions: decoded.definitions, ids: [id], mixed: false });
+    if (!claim) claims.set(decoded.file, { signature: decoded.signature, definitions: decoded.definitions, ids: [id], mixed: false, validator: entry.validator! });
     else {
       claim.ids.push(id);
       if (!sameSignature(claim.signature, decoded.signature) || claim.definitions !== decoded.definitions) claim.mixed = true;
