@@ -33,10 +33,32 @@ export function formatPlan(summary: RunSummary, options: OutputOptions = {}): st
   lines.push(...problemsAfter(summary, colours, true));
   const work = countActions(actions, 'planned');
   const unchanged = summary.changes.unchanged;
-  lines.push(
-    work
-      ? colours.bold(`Plan: ${work}; ${unchanged} unchanged.`)
-      : colours.bold(`No changes: ${plural(unchanged, 'table')} up to date.`),
-  );
+  const incomplete = incompleteSource(summary);
+  if (incomplete) {
+    // Never "no changes" over a source that could not be read whole: what it could not read is unknown, not unchanged.
+    const read = work ? `Plan for what could be read: ${work}; ${unchanged} unchanged.` : `Nothing to change in what could be read (${plural(unchanged, 'table')} up to date).`;
+    lines.push(colours.bold(read), colours.yellow(colours.bold(incomplete)));
+  } else {
+    lines.push(
+      work
+        ? colours.bold(`Plan: ${work}; ${unchanged} unchanged.`)
+        : colours.bold(`No changes: ${plural(unchanged, 'table')} up to date.`),
+    );
+  }
   return lines.join('\n');
+}
+
+/**
+ * The line that says the plan covers only part of the source (spaces not listed completely, assets that could not
+ * be read, each named in the problems above), or undefined when the source was read whole.
+ */
+function incompleteSource(summary: RunSummary): string | undefined {
+  const spaces = summary.source.incompleteSpaces.length;
+  const assets = summary.failed.length;
+  if (spaces === 0 && assets === 0) return undefined;
+  const parts = [
+    ...(spaces > 0 ? [`${plural(spaces, 'space')} not listed completely`] : []),
+    ...(assets > 0 ? [`${plural(assets, 'asset')} not read or left as ${assets === 1 ? 'it is' : 'they are'}`] : []),
+  ];
+  return `Source incomplete: ${parts.join(', ')}; nothing is planned for them and nothing there is deleted.`;
 }

@@ -17,6 +17,7 @@ import { spaceOf } from '../../catalog/asset-id.ts';
 import { stableJson } from '../../mapping/stable-json.ts';
 import { encodeFileValidator, signatureOf } from './file-validator.ts';
 import type { FileSignature } from './file-validator.ts';
+import { ambiguityOf, blindSpots, lostWithUnreadable } from './ambiguous-copies.ts';
 import { claimsFrom, isMainFileOf, unchanged } from './quick-check.ts';
 import type { FileClaim } from './quick-check.ts';
 
@@ -35,6 +36,14 @@ interface Copy {
   error?: string;
 }
 
+/** A file or folder of the export that could not be read: what it holds is unknown. */
+interface Unreadable {
+  file: string;
+  reason: string;
+  /** A folder that could not be listed: it may hold any file, named anything. */
+  folder?: boolean;
+}
+
 interface Scan {
   assets: Asset[];
   /** The file each asset's definition was taken from, by asset id (for its validator). */
@@ -46,7 +55,7 @@ interface Scan {
   failures: AssetFailure[];
   warnings: AssetWarning[];
   /** Files (or folders) that could not be read or are not CSN: the listing is incomplete. */
-  unreadable: Array<{ file: string; reason: string }>;
+  unreadable: Unreadable[];
   signatures: Map<string, FileSignature>;
   /** Whether this scan compared content (`--checksum`): every file read. */
   checksum: boolean;
@@ -147,7 +156,10 @@ export class CsnFilesSource implements Source {
     const { signal, onProgress } = options;
     const checksum = options.checksum === true;
     const unreadable: Scan['unreadable'] = [];
-    const files = await listJsonFiles(this.options.path, unreadable);
+    /** Where each unreadable folder sits in path order: its files would come right before the file at this index. */
+    const folderAt = new Map<string, number>();
+    const files: string[] = [];
+    await listJsonFiles(this.options.path, { files, unreadable, folderAt });
     const root = path.resolve(this.options.path);
     const claims = checksum ? new Map<string, FileClaim>() : claimsFrom(options.known);
     const copies = new Map<string, Copy[]>();
@@ -262,6 +274,7 @@ export class CsnFilesSource implements Source {
     const fileOf = new Map<string, string>();
     /** Definitions taken from each file read (assets and failures): part of its validators. */
     const definitions = new Map<string, number>();
+    const blind = blindSpots(unreadable, order, folderAt);
     for (const [id, list] of [...copies].sort(([a], [b]) => compareText(a, b))) {
       if (claimed.has(id)) continue;
       // In path order, whatever order the files were read in: "first in path order" decides between dependency copies.
@@ -269,13 +282,17 @@ export class CsnFilesSource implements Source {
       const chosen = chooseCopy(id, list);
       warnings.push(...chosen.warnings);
       definitions.set(chosen.copy.file, (definitions.get(chosen.copy.file) ?? 0) + 1);
-      if (chosen.copy.asset) {
+      const ambiguous = chosen.copy.asset ? ambiguityOf(id, chosen.copy, blind, order) : undefined;
+      if (chosen.copy.asset && ambiguous === undefined) {
         assets.push(chosen.copy.asset);
         fileOf.set(id, chosen.copy.file);
       } else {
-        failures.push({ assetId: id, error: `${chosen.copy.error ?? 'unknown error'} (in ${chosen.copy.file})` });
+        failures.push({ assetId: id, error: ambiguous ?? `${chosen.copy.error ?? 'unknown error'} (in ${chosen.copy.file})` });
       }
     }
+    // Assets the checkpoint took from a file that could not be read now, and that no other file holds: unknown, not
+    // gone. Named, so the run says which tables it left as they are.
+    if (unreadable.length > 0) failures.push(...lostWithUnreadable(options.known, unreadable, copies, claimed, this.options.path));
     failures.sort((a, b) => compareText(a.assetId, b.assetId));
     // Messages quote names and ids, which may be of any size: bounded once they are final.
     return {
@@ -343,22 +360,31 @@ function chooseCopy(id: string, copies: readonly Copy[]): { copy: Copy; warnings
   return { copy: winner, warnings };
 }
 
-/** Relative paths (with `/`) of every *.json below `root`, in code-unit order so every machine agrees. */
-async function listJsonFiles(root: string, unreadable: Scan['unreadable'], relative = ''): Promise<string[]> {
+interface Listing {
+  files: string[];
+  unreadable: Scan['unreadable'];
+  folderAt: Map<string, number>;
+}
+
+/**
+ * Relative paths (with `/`) of every *.json below `root`, in code-unit order so every machine agrees, appended to
+ * `out.files`. A folder that cannot be listed is unreadable, with its place in that order.
+ */
+async function listJsonFiles(root: string, out: Listing, relative = ''): Promise<void> {
   let entries;
   try {
     entries = await readdir(path.join(root, relative), { withFileTypes: true });
   } catch (error) {
-    unreadable.push({ file: relative === '' ? root : relative, reason: `folder could not be listed: ${messageOf(error)}` });
-    return [];
+    const file = relative === '' ? root : relative;
+    out.unreadable.push({ file, reason: `folder could not be listed: ${messageOf(error)}`, folder: true });
+    out.folderAt.set(file, out.files.length);
+    return;
   }
-  const files: string[] = [];
   for (const entry of [...entries].sort((a, b) => compareText(a.name, b.name))) {
     const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
-    if (entry.isDirectory()) files.push(...(await listJsonFiles(root, unreadable, child)));
-    else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.toLowerCase().endsWith('.json')) files.push(child);
+    if (entry.isDirectory()) await listJsonFiles(root, out, child);
+    else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.toLowerCase().endsWith('.json')) out.files.push(child);
   }
-  return files;
 }
 
 /** A scan's assets and unchanged assets by space, worked out once per scan (a run asks for every space in turn). */
