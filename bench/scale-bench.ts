@@ -5,14 +5,14 @@
  *
  * - memory: StreamSource (the catalog generated space by space) into MemoryTarget (versions only) through
  *   runSync and the real checkpoint on disk — our code alone;
- * - files: the real CLI (`catalog-sync sync`, bundled once with esbuild) on an export folder of one-entity CSN files
+ * - files: the real CLI (`catalog-sync sync`, bin/ on the compiled dist/: `npm run build` first) on an export folder of one-entity CSN files
  *   into the file target — what a user runs.
  *
  * For each: the initial sync, an unchanged rerun, and a rerun after 1 % of the assets changed. Prints a table and
  * writes bench/results/scale-latest.json. Never part of `npm test`.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,22 +160,26 @@ async function memoryMode(assets: number, work: string): Promise<ScaleRecord[]> 
   return records;
 }
 
-async function bundleCli(work: string): Promise<string> {
-  // Two levels below the project root, like dist/cli/main.js: mappings/ and schema/ resolve from it as they do from dist.
-  const outfile = path.join(root, '.tmp', 'bench', 'catalog-sync.mjs');
-  const { build } = await import('esbuild');
-  await build({
-    stdin: { contents: "import { main } from './src/cli/main.ts';\nprocess.exitCode = await main(process.argv);\n", resolveDir: root, loader: 'ts', sourcefile: 'bench-cli.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-  });
-  void work;
-  return outfile;
+/**
+ * The CLI as installed (bin/catalog-sync.js running the compiled dist/): what a user runs, modules loaded as they
+ * load there. Refuses a dist/ older than the sources, which would measure code that is no longer the project's.
+ */
+async function builtCli(): Promise<string> {
+  const main = path.join(root, 'dist', 'cli', 'main.js');
+  const built = await stat(main).catch(() => undefined);
+  if (!built) throw new Error('dist/ is missing: run `npm run build` first');
+  const newest = await newestMtime(path.join(root, 'src'));
+  if (newest > built.mtimeMs) throw new Error('dist/ is older than src/: run `npm run build` first');
+  return path.join(root, 'bin', 'catalog-sync.js');
+}
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, (await stat(path.join(entry.parentPath ?? entry.path, entry.name))).mtimeMs);
+  }
+  return newest;
 }
 
 async function filesMode(assets: number, work: string, cli: string): Promise<ScaleRecord[]> {
@@ -271,7 +275,7 @@ export function printScaleTable(records: readonly ScaleRecord[]): string {
 const work = await mkdtemp(path.join(tmpdir(), 'catalog-sync-scale-'));
 const records: ScaleRecord[] = [];
 try {
-  const cli = modes.includes('files') ? await bundleCli(work) : '';
+  const cli = modes.includes('files') ? await builtCli() : '';
   for (const assets of sizes) {
     if (modes.includes('memory')) {
       log(`memory target, ${assets} assets`);
