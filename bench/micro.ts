@@ -23,6 +23,11 @@ export interface MicroResults {
   hashAssetsPerSecond: number;
   /** Every asset unchanged, every fingerprint a hit: the unchanged rerun. */
   hashWarmAssetsPerSecond: number;
+  /**
+   * Every asset reported not-modified by its source's own change signal (an unchanged export file's quick check, an
+   * HTTP 304), so neither read nor fingerprinted: what an unchanged nightly run over such a source costs per asset.
+   */
+  validatorHitAssetsPerSecond: number;
   /** Cold: no fingerprints (first run after an upgrade, or changed options) — every asset hashed in full. */
   hashColdAssetsPerSecond: number;
   /** The same three rates over CPU time (user + system) instead of wall time: what a loaded machine does not blur. */
@@ -105,6 +110,12 @@ export async function runMicro(count: number): Promise<MicroResults> {
   const mixed = await best(3, detect(changedExtracts, byId, entries));
   const warm = await best(3, detect(unchangedExtracts, byId, entries));
   const coldRun = await best(2, detect(changedExtracts, coldById, cold));
+  const notModified = unchangedExtracts.map((extract) => ({
+    ...extract,
+    items: extract.items.map((item) => ({ state: 'not-modified' as const, assetId: item.state === 'extracted' ? item.asset.id : item.assetId })),
+  }));
+  const validatorHit = await best(3, detect(notModified, byId, entries));
+  if (validatorHit.value.changes.some((c) => c.type !== 'UNCHANGED')) throw new Error('the not-modified catalog was not classified UNCHANGED');
   if (warm.value.changes.some((c) => c.type !== 'UNCHANGED')) throw new Error('the unchanged catalog was not classified UNCHANGED');
   const changeSet = mixed.value;
 
@@ -156,6 +167,7 @@ export async function runMicro(count: number): Promise<MicroResults> {
       hashAssetsPerSecond: rate(changed.length, mixed.wallMs),
       hashWarmAssetsPerSecond: rate(base.length, warm.wallMs),
       hashColdAssetsPerSecond: rate(changed.length, coldRun.wallMs),
+      validatorHitAssetsPerSecond: rate(base.length, validatorHit.wallMs),
       hashCpuAssetsPerSecond: { mixed: rate(changed.length, mixed.cpuMs), warm: rate(base.length, warm.cpuMs), cold: rate(changed.length, coldRun.cpuMs) },
       hashClassifyMs: Math.round(mixed.wallMs),
       planMs: Math.round(plan.wallMs),

@@ -309,6 +309,7 @@ function printMicro(m: MicroResults): string {
     `  hash + classify, every fingerprint a hit:  ${m.hashWarmAssetsPerSecond}/s  (cpu ${m.hashCpuAssetsPerSecond.warm}/s)   target >= 200,000`,
     `  hash + classify, 10 % changed:            ${m.hashAssetsPerSecond}/s  (cpu ${m.hashCpuAssetsPerSecond.mixed}/s)`,
     `  hash + classify, cold (no fingerprints):   ${m.hashColdAssetsPerSecond}/s  (cpu ${m.hashCpuAssetsPerSecond.cold}/s)   target >= 50,000`,
+    `  classify, source says not modified:        ${m.validatorHitAssetsPerSecond}/s`,
     `  checkpoint commit of 1,000 changes:        ${m.checkpointCommit1000Ms} ms   target < 50`,
     `  checkpoint snapshot save:                  ${m.checkpointSaveMs} ms (${k(m.checkpointFileBytes)})   target < 1,000`,
     `  checkpoint load:                           ${m.checkpointLoadMs} ms (with 1,000 journal lines: ${m.checkpointLoadWithJournalMs} ms)   target < 1,000`,
