@@ -79,15 +79,17 @@ export function checkSourceCase(fuzz: FuzzCase, outcome: SourceOutcome): string[
       if (!extracted.has(name) && !failed.has(name)) problems.push(`definition ${clip(JSON.stringify(name))} neither extracted nor reported`);
     }
   }
+  // Another file of the round that cannot be read may hold the copy that wins: such a definition is left alone.
+  const leftAlone = (name: string) => outcome.incompleteReasons.length > 0 && isLeftAlone(failed.get(name));
   switch (expect.kind) {
     case 'name-fails':
       if (!failed.get(expect.name)?.includes(expect.reason)) problems.push(`${JSON.stringify(expect.name)} not failed with "${expect.reason}" (${clip(failed.get(expect.name) ?? 'not failed')})`);
       break;
     case 'name-syncs':
-      if (!extracted.has(expect.name)) problems.push(`${clip(JSON.stringify(expect.name))} not extracted (${clip(failed.get(expect.name) ?? 'not reported')})`);
+      if (!extracted.has(expect.name) && !leftAlone(expect.name)) problems.push(`${clip(JSON.stringify(expect.name))} not extracted (${clip(failed.get(expect.name) ?? 'not reported')})`);
       break;
     case 'names-collide':
-      for (const name of expect.names) if (!extracted.has(name)) problems.push(`${name} not extracted (${clip(failed.get(name) ?? 'not reported')})`);
+      for (const name of expect.names) if (!extracted.has(name) && !leftAlone(name)) problems.push(`${name} not extracted (${clip(failed.get(name) ?? 'not reported')})`);
       break;
     case 'accounted':
       break;
@@ -120,6 +122,8 @@ export function checkRound(cases: readonly FuzzCase[], outcome: RoundOutcome): s
   const doneNames = new Set([...done].map(technicalNameOf));
   const failedNames = new Map([...failed].map(([id, error]) => [technicalNameOf(id), error]));
 
+  const incomplete = summary.source.incompleteSpaces.length > 0;
+  const leftAlone = (name: string) => incomplete && isLeftAlone(failedNames.get(name));
   for (const id of outcome.controlIds) if (!done.has(id)) problems.push(`control asset ${id} not written (${clip(failed.get(id) ?? 'not reported')})`);
   for (const fuzz of cases) {
     for (const id of outcome.extractedIds.get(fuzz.index) ?? []) {
@@ -128,14 +132,16 @@ export function checkRound(cases: readonly FuzzCase[], outcome: RoundOutcome): s
       if (!done.has(reported) && !failed.has(reported)) problems.push(`case ${fuzz.index}: ${clip(id)} extracted but neither written nor reported`);
     }
     const expect = fuzz.expect;
-    if (expect.kind === 'name-syncs' && !doneNames.has(expect.name)) {
+    if (expect.kind === 'name-syncs' && !doneNames.has(expect.name) && !leftAlone(expect.name)) {
       problems.push(`case ${fuzz.index}: ${clip(JSON.stringify(expect.name))} not written (${clip(failedNames.get(expect.name) ?? 'not reported')})`);
     }
     if (expect.kind === 'name-fails' && !failedNames.has(expect.name)) problems.push(`case ${fuzz.index}: ${JSON.stringify(expect.name)} not reported`);
-    if (expect.kind === 'names-collide') {
+    // With one of the colliding definitions left alone (an unreadable file may hold its winning copy), there is no
+    // collision in this run: the other one is synced like any asset.
+    if (expect.kind === 'names-collide' && !expect.names.some(leftAlone)) {
       for (const name of expect.names) {
         if (doneNames.has(name)) problems.push(`case ${fuzz.index}: colliding ${name} was written`);
-        if (!failedNames.get(name)?.includes('collision')) problems.push(`case ${fuzz.index}: colliding ${name} not reported as a collision`);
+        if (!failedNames.get(name)?.includes('collision') && !leftAlone(name)) problems.push(`case ${fuzz.index}: colliding ${name} not reported as a collision`);
       }
     }
     if (expect.kind === 'file-fails' && !failedNames.has(fuzz.mainName)) problems.push(`case ${fuzz.index}: refused file ${fuzz.file} not reported`);
@@ -156,6 +162,14 @@ export function checkRound(cases: readonly FuzzCase[], outcome: RoundOutcome): s
     }
   }
   return problems;
+}
+
+/**
+ * A definition the source left as it is because part of the export could not be read and may hold the copy that
+ * wins (csn-files ambiguous-copies.ts): never written, never deleted, named with that reason.
+ */
+function isLeftAlone(error: string | undefined): boolean {
+  return error?.startsWith('left as it is: ') === true;
 }
 
 export function clip(text: string, max = 160): string {
