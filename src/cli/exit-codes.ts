@@ -26,6 +26,9 @@ const BY_CODE: Readonly<Record<string, ExitCodeValue>> = {
   GUARD_STOPPED: ExitCode.guardStopped,
   TARGET_DRIFT: ExitCode.guardStopped,
   LOCK_HELD: ExitCode.lockHeld,
+  // Listed although fatal is the default: a checkpoint that cannot be written (full disk, read-only folder) needs a
+  // person, and must never read as a partial run that the next scheduled one will simply finish.
+  CHECKPOINT_WRITE_FAILED: ExitCode.fatal,
   INTERRUPTED: ExitCode.interrupted,
   TERMINATED: ExitCode.terminated,
 };
@@ -57,12 +60,14 @@ export interface RunEnding {
   pending: boolean;
   /** The signal that stopped it, if one did. */
   signal?: NodeJS.Signals;
+  /** The code of the error that made it fail (`status: 'failed'`), e.g. CHECKPOINT_WRITE_FAILED. */
+  errorCode?: string;
 }
 
 export function exitCodeForRun(run: RunEnding): ExitCodeValue {
   if (run.signal) return exitCodeForSignal(run.signal);
   if (run.guardCode !== undefined) return exitCodeFor({ code: run.guardCode });
-  if (run.status === 'failed') return ExitCode.fatal;
+  if (run.status === 'failed') return run.errorCode !== undefined ? exitCodeFor({ code: run.errorCode }) : ExitCode.fatal;
   if (run.status === 'stopped') return ExitCode.interrupted;
   if (run.status === 'partial') return ExitCode.partial;
   if (run.planOnly && run.pending) return ExitCode.changesPending;

@@ -28,6 +28,14 @@ export interface OpenRun {
   signal: AbortSignal;
   /** The signal that stopped the run, if one did: it decides the exit code (130 or 143). */
   stoppedBy(): NodeJS.Signals | undefined;
+  /**
+   * The end of the run for the checkpoint: every change durable and the journal folded into the checkpoint file.
+   * Resolves to the error when that write failed (the caller reports it as the run's outcome), once: close() does
+   * not try again.
+   */
+  saveCheckpoint(): Promise<unknown>;
+  /** Leaves the checkpoint as it is (its journal holds what was flushed): close() writes no more to it. */
+  abandonCheckpoint(): void;
   close(): Promise<void>;
 }
 
@@ -87,6 +95,12 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let saving: Promise<unknown> | undefined;
+  const saveCheckpoint = (): Promise<unknown> =>
+    (saving ??= (checkpoints.close ? checkpoints.close() : checkpoints.flush()).then(
+      () => undefined,
+      (error: unknown) => error,
+    ));
 
   return {
     config,
@@ -96,10 +110,17 @@ export async function openRun(flags: RunFlags, options: { lock: boolean }): Prom
     checkpoints,
     signal: controller.signal,
     stoppedBy: () => firstSignal,
+    saveCheckpoint,
+    abandonCheckpoint() {
+      saving ??= Promise.resolve(undefined);
+    },
     async close() {
       try {
         // The end of the run: the journal is folded into the snapshot (a second signal only flushes: see above).
-        await (checkpoints.close ? checkpoints.close() : checkpoints.flush());
+        if (!saving) {
+          const error = await saveCheckpoint();
+          if (error !== undefined) throw error;
+        }
         await target.close?.();
       } finally {
         process.off('SIGINT', onSignal);

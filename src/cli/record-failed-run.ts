@@ -8,7 +8,8 @@ import { errorCodeOf } from './exit-codes.ts';
 export async function recordFailedRun(
   flags: { config: string; dryRun?: boolean; full?: boolean; space: string[] },
   run: { planOnly: boolean; startedAt: Date; error: unknown },
-): Promise<void> {
+): Promise<FailedRunRecord> {
+  let historyFile: string | undefined;
   try {
     const [{ loadConfig }, { failedRunSummary, recordRun }] = await Promise.all([
       import('../config/load-config.ts'),
@@ -29,8 +30,15 @@ export async function recordFailedRun(
       spaces: flags.space,
       error: { code: errorCodeOf(run.error) ?? 'FATAL', message },
     });
+    historyFile = config.history.file;
     await recordRun(config.history, summary);
-  } catch {
-    // See above: the caller reports the original error.
+    return { recorded: true };
+  } catch (error) {
+    // See above: the caller reports the original error (and, when there is a history file, that it was not written).
+    if (historyFile === undefined) return { recorded: false };
+    return { recorded: false, file: historyFile, reason: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/** Whether the failed run went into the history; where it could not, the file and why (no file: no config to read). */
+export type FailedRunRecord = { recorded: true } | { recorded: false; file?: string; reason?: string };

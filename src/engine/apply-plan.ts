@@ -42,6 +42,12 @@ export interface ApplyResult {
   outcomes: Map<string, { outcome: 'done' | 'failed'; error?: string }>;
   /** Tables a write found changed since our last write (an update sent unread was refused): reported as drift. */
   drift: DriftReport[];
+  /**
+   * The checkpoint could not record what the target confirmed (a full disk, a read-only folder): the first such
+   * error. The run starts no further write — what it wrote carries its hashes in the target, so the next run records
+   * it without writing it again — and ends failed with this error.
+   */
+  unsaved?: unknown;
 }
 
 export interface Confirmed {
@@ -76,6 +82,11 @@ export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDe
   // outside the limiter: an unchanged run over a large catalog would otherwise queue a task for every asset.
   for (const action of actions) {
     if (action.kind !== 'skip') continue;
+    // A checkpoint that failed to take one change is not asked again for each of thousands of skips.
+    if (result.unsaved !== undefined) {
+      finished();
+      continue;
+    }
     try {
       await applyOne(action, deps, result);
     } catch (error) {
@@ -85,11 +96,12 @@ export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDe
       finished();
     }
   }
+  const stopped = () => deps.signal?.aborted === true || result.unsaved !== undefined;
 
   await Promise.all(
     singles.map((action) =>
       limit(async () => {
-        if (deps.signal?.aborted) {
+        if (stopped()) {
           result.interrupted = true;
           return;
         }
@@ -105,13 +117,28 @@ export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDe
     ),
   );
 
-  if (deletions.length > 0 && !deps.signal?.aborted) {
+  if (deletions.length > 0 && !stopped()) {
     await applyDeletions(deletions, deps, result);
     for (let i = 0; i < deletions.length; i++) finished();
   } else if (deletions.length > 0) {
     result.interrupted = true;
   }
   return result;
+}
+
+/**
+ * Records in the checkpoint what the target has confirmed. The action is done whatever happens here: a checkpoint
+ * that cannot be written (ENOSPC, EACCES, EIO) does not undo a write, and is the run's failure, not the table's.
+ */
+async function save(result: ApplyResult, deps: ApplyDeps, assetId: string, record: () => Promise<void>): Promise<void> {
+  try {
+    await record();
+  } catch (error) {
+    if (result.unsaved === undefined) {
+      result.unsaved = error;
+      deps.logger.error({ assetId, err: describe(error) }, 'the checkpoint could not record a confirmed write; no further write is started');
+    }
+  }
 }
 
 function fail(result: ApplyResult, assetId: string, error: string): void {
@@ -132,14 +159,13 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       const fullWriteBytes = written.fullWriteBytes ?? deps.target.fullWriteBytes(asset, action.ref, change.hashes);
       result.fullWriteBytes.set(change.assetId, fullWriteBytes);
       if (written.drift) result.drift.push({ assetId: change.assetId, ref: action.ref, ...written.drift });
-      await deps.checkpoints.put(
-        entryAfterWrite(change, action.ref, deps, {
-          version: written.version,
-          fullWriteBytes,
-          tableBytes: written.storedBytes,
-          selfContained: written.selfContained,
-        }),
-      );
+      const entry = entryAfterWrite(change, action.ref, deps, {
+        version: written.version,
+        fullWriteBytes,
+        tableBytes: written.storedBytes,
+        selfContained: written.selfContained,
+      });
+      await save(result, deps, change.assetId, () => deps.checkpoints.put(entry));
       result.confirmed.push({ change, ref: action.ref, ...(written.version !== undefined ? { version: written.version } : {}) });
       return true;
     }
@@ -148,17 +174,17 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       const previous = change.previous;
       if (change.type === 'UNCHANGED' && previous) {
         // Nothing was written: the entry only learns the version (and size) its table carries.
-        await deps.checkpoints.put({
+        const entry = {
           ...previous,
           target: { ...previous.target, ...(action.version !== undefined ? { version: action.version } : {}) },
           ...(action.tableBytes !== undefined ? { tableBytes: action.tableBytes } : {}),
-        });
+        };
+        await save(result, deps, change.assetId, () => deps.checkpoints.put(entry));
       } else {
         const fullWriteBytes = change.asset ? deps.target.fullWriteBytes(change.asset, action.ref, change.hashes) : undefined;
         if (fullWriteBytes !== undefined) result.fullWriteBytes.set(change.assetId, fullWriteBytes);
-        await deps.checkpoints.put(
-          entryAfterWrite(change, action.ref, deps, { version: action.version, fullWriteBytes, tableBytes: action.tableBytes, selfContained: undefined }),
-        );
+        const entry = entryAfterWrite(change, action.ref, deps, { version: action.version, fullWriteBytes, tableBytes: action.tableBytes, selfContained: undefined });
+        await save(result, deps, change.assetId, () => deps.checkpoints.put(entry));
       }
       result.confirmed.push({ change, ref: action.ref, ...(action.version !== undefined ? { version: action.version } : {}) });
       return true;
@@ -171,11 +197,8 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       const validator = change.validator ?? previous.validator;
       const fingerprint = change.fingerprint ?? previous.fingerprint;
       if (validator !== previous.validator || fingerprint !== previous.fingerprint) {
-        await deps.checkpoints.put({
-          ...previous,
-          ...(validator !== undefined ? { validator } : {}),
-          ...(fingerprint !== undefined ? { fingerprint } : {}),
-        });
+        const entry = { ...previous, ...(validator !== undefined ? { validator } : {}), ...(fingerprint !== undefined ? { fingerprint } : {}) };
+        await save(result, deps, change.assetId, () => deps.checkpoints.put(entry));
       }
       return false;
     }
@@ -187,17 +210,18 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       // The version before ours is stale now: without the new one, the entry says it does not know.
       // Deprecated, the table no longer holds just our build (selfContained): its next write reads it first.
       const { version: _stale, selfContained: _pure, ...target } = previous.target;
-      await deps.checkpoints.put({
+      const entry = {
         ...previous,
         deprecatedAt: at,
         target: { ...target, ...(written.version !== undefined ? { version: written.version } : {}) },
         ...(written.storedBytes !== undefined ? { tableBytes: written.storedBytes } : {}),
-      });
+      };
+      await save(result, deps, change.assetId, () => deps.checkpoints.put(entry));
       return true;
     }
     case 'forget': {
       if (!deps.guard.permits(action)) return false;
-      await deps.checkpoints.remove(change.assetId);
+      await save(result, deps, change.assetId, () => deps.checkpoints.remove(change.assetId));
       return true;
     }
     case 'log-deletion':
@@ -230,7 +254,7 @@ async function applyDeletions(actions: PlannedAction[], deps: ApplyDeps, result:
     const action = byRef.get(refKey(outcome.ref));
     if (!action) continue;
     if (outcome.ok) {
-      await deps.checkpoints.remove(action.change.assetId);
+      await save(result, deps, action.change.assetId, () => deps.checkpoints.remove(action.change.assetId));
       result.outcomes.set(action.change.assetId, { outcome: 'done' });
     } else fail(result, action.change.assetId, outcome.error ?? 'delete failed');
   }

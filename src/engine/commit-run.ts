@@ -22,7 +22,9 @@ export const NOTHING_VERIFIED: Verification = {
  * made durable before its version was learnt is repaired by the next run, which reads that table (tablesToRead).
  */
 export async function commitRun(applied: ApplyResult, target: Target, checkpoints: CheckpointStore, job: string): Promise<Verification> {
-  await checkpoints.flush();
+  // A checkpoint that could not be written is the run's outcome (applied.unsaved), not an exception: the run is still
+  // summarised with what it wrote, and what it wrote is found again in the target by the next run.
+  if (applied.unsaved !== undefined || !(await saved(applied, () => checkpoints.flush()))) return NOTHING_VERIFIED;
   if (applied.interrupted) return NOTHING_VERIFIED;
   const databases = new Set(applied.confirmed.filter((c) => c.version === undefined).map((c) => c.ref.database));
   const hints = databases.size === 0 ? undefined : databaseHints(checkpoints.all().filter((e) => databases.has(e.target.database)));
@@ -33,13 +35,26 @@ export async function commitRun(applied: ApplyResult, target: Target, checkpoint
     if (!entry || entry.target.version === version) continue;
     const tableBytes = verification.tableBytes.get(assetId);
     const selfContained = verification.selfContained.get(assetId);
-    await checkpoints.put({
+    const learnt = {
       ...entry,
       target: { ...entry.target, version, ...(selfContained !== undefined ? { selfContained } : {}) },
       ...(tableBytes !== undefined ? { tableBytes } : {}),
-    });
+    };
+    // Should this fail, the entry still lacks its version: the next run reads that table and records it.
+    if (!(await saved(applied, () => checkpoints.put(learnt)))) break;
     changed = true;
   }
-  if (changed) await checkpoints.flush();
+  if (changed && applied.unsaved === undefined) await saved(applied, () => checkpoints.flush());
   return verification;
+}
+
+/** Runs a checkpoint write; false (and the error kept in applied.unsaved) when it fails. */
+async function saved(applied: ApplyResult, write: () => Promise<void>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    applied.unsaved ??= error;
+    return false;
+  }
 }

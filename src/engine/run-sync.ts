@@ -83,6 +83,11 @@ export interface SyncOutcome {
   interrupted: boolean;
   /** The guard error that stopped the real run before apply (its `code` decides the exit code). */
   stoppedBy?: GuardError | DriftError;
+  /**
+   * The checkpoint could not record what the target confirmed (the store's error: its `code` decides the exit
+   * code). The run started no write after it, and its summary says `failed` with what it did write.
+   */
+  unsaved?: unknown;
 }
 
 /**
@@ -171,7 +176,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     verification = await commitRun(applied, target, checkpoints, options.job);
   }
   const partitionFigures = await applyPartitions(partitions, {
-    apply: !options.planOnly && !(stop && !dryRun) && !applied.interrupted,
+    apply: !options.planOnly && !(stop && !dryRun) && !applied.interrupted && applied.unsaved === undefined,
     target,
     checkpoints,
     guard,
@@ -203,7 +208,14 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     guardStopped: stop !== undefined && !dryRun,
   });
   if (planned.reads) summary.reads = planned.reads;
-  return { summary, plan, changeSet, interrupted: applied.interrupted, ...(stop && !dryRun ? { stoppedBy: stop } : {}) };
+  return {
+    summary,
+    plan,
+    changeSet,
+    interrupted: applied.interrupted,
+    ...(stop && !dryRun ? { stoppedBy: stop } : {}),
+    ...(applied.unsaved !== undefined ? { unsaved: applied.unsaved } : {}),
+  };
 }
 
 /**

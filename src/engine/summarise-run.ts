@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { boundText } from '../catalog/bounded-text.ts';
+import { messageOf } from '../catalog/message-of.ts';
 import { refKey } from '../catalog/ref-key.ts';
 import type { Source } from '../catalog/source.ts';
 import type { Target } from '../catalog/target.ts';
@@ -86,6 +87,7 @@ export function summariseRun(input: SummaryInput): RunSummary {
     ...(input.refresh ? { refresh: input.refresh.findings } : {}),
     ...(input.guard ? { guard: input.guard } : {}),
     ...(input.partitions ? { partitions: input.partitions } : {}),
+    ...(applied.unsaved !== undefined ? { error: unsavedError(applied.unsaved) } : {}),
     traffic: {
       source: {
         requests: sourceTraffic.requests,
@@ -110,7 +112,15 @@ export function summariseRun(input: SummaryInput): RunSummary {
 }
 
 function statusOf(input: SummaryInput, failures: number): RunStatus {
+  // What the run wrote is in the target, but not in the checkpoint: the run did not finish its work.
+  if (input.applied.unsaved !== undefined) return 'failed';
   if (input.guardStopped) return 'guard-stopped';
   if (input.applied.interrupted) return 'stopped';
   return failures > 0 || input.changeSet.incompleteSpaces.length > 0 ? 'partial' : 'ok';
+}
+
+/** The checkpoint's error as the summary reports it: its stable code where it has one. */
+function unsavedError(error: unknown): { code: string; message: string } {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  return { code: typeof code === 'string' ? code : 'FATAL', message: boundText(messageOf(error)) };
 }

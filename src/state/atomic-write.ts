@@ -37,10 +37,26 @@ export async function writeFileAtomic(
     }
     await fs.rename(temp, target);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    await fs.rm(temp, { force: true }).catch(() => {});
     throw error;
   }
-  await fsyncDirectory(dir);
+  try {
+    await fsyncDirectory(dir);
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) afterRename.add(error);
+    throw error;
+  }
+}
+
+/** Errors of a writeFileAtomic() whose new file was renamed into place before the folder's fsync failed. */
+const afterRename = new WeakSet<object>();
+
+/**
+ * Whether writeFileAtomic() failed after the new file took the target's name: its content is what readers see now,
+ * only the rename's durability across a power cut is in doubt.
+ */
+export function failedAfterRename(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && afterRename.has(error);
 }
 
 /** Copies `source` over `target` with the same guarantees as writeFileAtomic. */

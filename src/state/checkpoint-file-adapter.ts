@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 
 import type { Adapter } from 'lowdb';
 
-import { copyFileAtomic, removeStaleTempFiles, writeFileAtomic } from './atomic-write.ts';
+import { copyFileAtomic, failedAfterRename, removeStaleTempFiles, writeFileAtomic } from './atomic-write.ts';
 import { createBackup, findNewestValidBackup, pruneBackups, scanBackups } from './backups.ts';
 import type { BackupRetention } from './backups.ts';
 import { checkpointChunks, readCheckpointFile, snapshotCheckpoint } from './checkpoint-file.ts';
@@ -11,6 +11,7 @@ import type { CheckpointPaths } from './checkpoint-paths.ts';
 import { canonicalTargetIdentity, checkOwner } from './checkpoint-identity.ts';
 import type { CheckpointOwner } from './checkpoint-identity.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './checkpoint-schema.ts';
+import { checkpointWriteError } from './checkpoint-write-error.ts';
 import { keepCorruptAside } from './restore-backup.ts';
 import { encodeSnapshot } from './snapshot-stream.ts';
 import type { SnapshotCompression } from './snapshot-stream.ts';
@@ -114,6 +115,14 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
     return found.document;
   }
 
+  /** Memory follows the snapshot now on disk. */
+  #written(document: CheckpointDocument, snapshot: ReturnType<typeof snapshotCheckpoint>, now: Date): void {
+    this.#diskVerified = true;
+    document.updatedAt = now.toISOString();
+    if (snapshot.checksum !== undefined) document.checksum = snapshot.checksum;
+    this.#options.onSnapshotWritten?.(snapshot.entries.length);
+  }
+
   #checkOwner(document: CheckpointDocument): void {
     const owner = this.#options.owner;
     if (!owner) return;
@@ -131,14 +140,26 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
     // Taken before the first await: this is what gets written, whatever put() calls arrive meanwhile.
     const snapshot = snapshotCheckpoint(document, now);
 
-    await fs.mkdir(paths.dir, { recursive: true });
-    const backup = await createBackup(paths, now);
-    await writeFileAtomic(paths.file, encodeSnapshot(checkpointChunks(snapshot), this.#options.compression ?? 'none'));
+    let backup;
+    try {
+      await fs.mkdir(paths.dir, { recursive: true });
+      backup = await createBackup(paths, now);
+    } catch (error) {
+      throw checkpointWriteError(failedPath(error) ?? paths.backupDir, 'backup', error);
+    }
+    try {
+      await writeFileAtomic(paths.file, encodeSnapshot(checkpointChunks(snapshot), this.#options.compression ?? 'none'));
+    } catch (error) {
+      // The new file is in place and only the folder's fsync failed: memory must say what the disk holds, or the next
+      // journal would name the snapshot just replaced (and be ignored as stale).
+      if (failedAfterRename(error)) this.#written(document, snapshot, now);
+      // The file was not replaced: the backup just made is a second name for it, and each failed attempt (a run
+      // on a full disk, every night) would leave one more. The file itself stays as it was, valid.
+      else if (backup) await fs.rm(backup.path, { force: true }).catch(() => {});
+      throw checkpointWriteError(paths.file, 'snapshot', error);
+    }
     const knownValid = this.#diskVerified ? backup?.path : undefined;
-    this.#diskVerified = true;
-    document.updatedAt = now.toISOString();
-    if (snapshot.checksum !== undefined) document.checksum = snapshot.checksum;
-    this.#options.onSnapshotWritten?.(snapshot.entries.length);
+    this.#written(document, snapshot, now);
 
     try {
       await pruneBackups(paths, backups, now, knownValid === undefined ? {} : { knownValid });
@@ -147,4 +168,10 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
       onWarning(`could not prune backups in ${paths.backupDir}: ${(error as Error).message}`);
     }
   }
+}
+
+/** The path a file-system error names, if it names one. */
+function failedPath(error: unknown): string | undefined {
+  const file = (error as NodeJS.ErrnoException | undefined)?.path;
+  return typeof file === 'string' ? file : undefined;
 }

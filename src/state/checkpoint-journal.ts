@@ -202,12 +202,20 @@ export class JournalWriter {
       await handle.writeFile(first);
       await handle.sync();
     } catch (error) {
-      await handle.close();
-      await fs.rm(temp, { force: true });
+      await handle.close().catch(() => {});
+      await fs.rm(temp, { force: true }).catch(() => {});
       throw error;
     }
-    await fs.rename(temp, file);
-    await fsyncDirectory(path.dirname(file));
+    try {
+      await fs.rename(temp, file);
+      await fsyncDirectory(path.dirname(file));
+    } catch (error) {
+      // Nothing was appended through it yet: a journal that is not known durable is not used (the next flush starts
+      // a new one), and no temp file is left behind.
+      await handle.close().catch(() => {});
+      await fs.rm(temp, { force: true }).catch(() => {});
+      throw error;
+    }
     return new JournalWriter(file, handle, Buffer.byteLength(first), 1);
   }
 

@@ -9,6 +9,7 @@ import type { CheckpointDocument, JournalReplay } from './checkpoint-file.ts';
 import type { CheckpointOwner } from './checkpoint-identity.ts';
 import { JOURNAL_VERSION, JournalWriter, journalPathFor, putRecord, removeJournal, removeRecord } from './checkpoint-journal.ts';
 import { checkpointPaths } from './checkpoint-paths.ts';
+import { checkpointWriteError } from './checkpoint-write-error.ts';
 import type { CheckpointPaths } from './checkpoint-paths.ts';
 import { snapshotEntry } from './entry-snapshot.ts';
 import { adoptLegacyCheckpoint, locateCheckpoint } from './locate-checkpoint.ts';
@@ -342,17 +343,22 @@ export class FileCheckpointStore implements CheckpointStore {
         // Low.write() calls the adapter synchronously, which takes its snapshot before its first await.
         await this.#db.write();
         this.#journalChanges = 0;
-        await this.#journal?.close();
-        this.#journal = undefined;
-        // Stale now: it names the snapshot just replaced. Removed so the next open has less to look at.
-        await removeJournal(this.#journalFile);
         this.#found = undefined;
+        // Stale now: it names the snapshot just replaced. Removed so the next open has less to look at — and if that
+        // fails, the next open ignores it as stale: the new snapshot holds everything, so the write succeeded.
+        await this.#journal?.close().catch(noop);
+        this.#journal = undefined;
+        await removeJournal(this.#journalFile).catch(noop);
         this.#onEvent({ type: 'snapshot', entries: document.entries.size, ms: this.#now().getTime() - started, reason });
       } else {
         const lines: string[] = [];
         for (const [assetId, entry] of staged) lines.push(entry === null ? removeRecord(assetId) : putRecord(entry));
-        const journal = await this.#openJournal(document);
-        await journal.append(lines);
+        try {
+          const journal = await this.#openJournal(document);
+          await journal.append(lines);
+        } catch (error) {
+          throw checkpointWriteError(this.#journalFile, 'journal', error);
+        }
         this.#journalChanges += lines.length;
         this.#onEvent({ type: 'journal', changes: lines.length, ms: this.#now().getTime() - started });
       }

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+import { checkpointWriteError } from './checkpoint-write-error.ts';
 import { isProcessAlive } from './process-alive.ts';
 import { LockHeldError } from './state-errors.ts';
 
@@ -43,20 +44,32 @@ export async function acquireLock(lockPath: string, options: AcquireLockOptions 
   const now = options.now ?? (() => new Date());
   const info: LockInfo = { pid: process.pid, hostname: os.hostname(), startedAt: now().toISOString() };
   const text = `${JSON.stringify(info)}\n`;
-  await fs.mkdir(path.dirname(lockPath), { recursive: true });
+  try {
+    await fs.mkdir(path.dirname(lockPath), { recursive: true });
+  } catch (error) {
+    throw checkpointWriteError(lockPath, 'lock', error);
+  }
 
   for (let attempt = 1; ; attempt++) {
+    let handle;
     try {
-      const handle = await fs.open(lockPath, 'wx', 0o644);
+      handle = await fs.open(lockPath, 'wx', 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw checkpointWriteError(lockPath, 'lock', error);
+    }
+    if (handle) {
       try {
         await handle.writeFile(text);
         await handle.sync();
-      } finally {
-        await handle.close();
+      } catch (error) {
+        // A lock file we created but could not fill (a full disk) would hold every later run off as "being written"
+        // until it looks stale: it is ours, so it goes.
+        await handle.close().catch(() => {});
+        await fs.rm(lockPath, { force: true }).catch(() => {});
+        throw checkpointWriteError(lockPath, 'lock', error);
       }
+      await handle.close();
       return new FileLock(lockPath, info, text);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
 
     const holder = await readHolder(lockPath);

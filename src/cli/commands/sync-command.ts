@@ -60,8 +60,13 @@ async function syncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitCode
     return await runSyncAction(flags, planOnly);
   } catch (error) {
     // A run that a fatal error ended is recorded too (the reason in `error`), unless even the config could not be read.
-    const { recordFailedRun } = await import('../record-failed-run.ts');
-    await recordFailedRun(flags, { planOnly, startedAt, error });
+    const [{ recordFailedRun }, { addFailureDetail }] = await Promise.all([import('../record-failed-run.ts'), import('../json-output.ts')]);
+    const recorded = await recordFailedRun(flags, { planOnly, startedAt, error });
+    if (!recorded.recorded && recorded.file !== undefined) {
+      // Said, not swallowed: a failure on a full disk usually takes the history with it.
+      process.stderr.write(`catalog-sync: the run history ${recorded.file} could not be written either (${recorded.reason}): this run is not recorded there\n`);
+      addFailureDetail('history', { recorded: false, file: recorded.file, reason: recorded.reason });
+    }
     throw error;
   }
 }
@@ -121,11 +126,28 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
       },
     );
     progress.stop();
-    const { summary } = outcome;
-    await refresh.recordRun({ refreshed: refresh.refresh, allSpaces: flags.space.length === 0, at: new Date() });
+    // The checkpoint's end of the run (the journal folded into its file) comes before anything is printed or recorded:
+    // a checkpoint that cannot be written is this run's outcome, reported with what the run wrote, not an error after
+    // its summary. A run whose checkpoint already failed writes no more to it: what was flushed stays in the journal.
+    if (outcome.unsaved !== undefined) run.abandonCheckpoint();
+    const unsaved = outcome.unsaved ?? (realRun ? await run.saveCheckpoint() : undefined);
+    let { summary } = outcome;
+    if (unsaved === undefined) await refresh.recordRun({ refreshed: refresh.refresh, allSpaces: flags.space.length === 0, at: new Date() });
     // Plans and dry-runs go into the history too, marked (`dryRun`, `planOnly`): the report leaves them out of the
     // savings, and the change log gets lines only from tables a real run touched.
-    await recordRun(config.history, summary, { plan: outcome.plan, versionAfter: (id) => run.checkpoints.get(id)?.target.version });
+    const record = () => recordRun(config.history, summary, { plan: outcome.plan, versionAfter: (id) => run.checkpoints.get(id)?.target.version });
+    if (unsaved === undefined) await record();
+    else {
+      const { unsavedRunSummary } = await import('../unsaved-run.ts');
+      summary = unsavedRunSummary(outcome.summary, unsaved);
+      const history = await record().then(
+        () => ({ recorded: true as const }),
+        (error: unknown) => ({ recorded: false as const, file: config.history.file, reason: error instanceof Error ? error.message : String(error) }),
+      );
+      if (!history.recorded) summary = unsavedRunSummary(outcome.summary, unsaved, history);
+      // On stderr whatever the output mode: the reason for exit code 1 must never be silent.
+      process.stderr.write(`catalog-sync: ${summary.error?.message ?? ''}\n`);
+    }
     for (const action of summary.actions) {
       if (action.outcome === 'done' || action.outcome === 'failed') {
         logger.info({ runId: summary.runId, ...action, diff: undefined }, `${action.action} ${action.table ?? action.assetId}: ${action.outcome}`);
@@ -145,6 +167,7 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
     const signal = run.stoppedBy();
     return exitCodeForRun({
       status: summary.status,
+      ...(summary.error ? { errorCode: summary.error.code } : {}),
       ...(summary.guard ? { guardCode: summary.guard.code } : {}),
       planOnly,
       pending: summary.actions.length > 0 || partitionChangesPlanned(summary),
