@@ -1,4 +1,5 @@
 import type { AssetStorage } from './asset-storage.ts';
+import type { AssetTags } from './resource-tags.ts';
 import type { NativeGlueTable } from './native-glue-table.ts';
 
 /**
@@ -77,6 +78,12 @@ export interface BusinessContext {
   hierarchies: Hierarchy[];
   certification?: string;
   modelingPattern?: string;
+  /**
+   * The Lake Formation LF-Tags `governance.lfTags` maps this business context to (mapping/lf-tags.ts), set only
+   * while that is enabled. Kept here so it is hashed with the rest of the business context (metadata facet): a
+   * changed tag mapping is a metadata change of exactly the assets whose tags it moves. Absent, assets hash as before.
+   */
+  lfTags?: AssetTags;
 }
 
 export interface Asset {

@@ -10,16 +10,19 @@ import { FileTarget } from '../connectors/file/file-target.ts';
 import { GlueSource } from '../connectors/glue/glue-source.ts';
 import { loadMapping } from '../mapping/load-mapping.ts';
 import { StorageRulesSource } from '../mapping/storage-rules-source.ts';
+import { LfTagsSource } from '../mapping/lf-tags-source.ts';
 import { replaceAwsSdkNodeNotice } from './aws-sdk-node-notice.ts';
 
 /**
  * The one place that knows which connector serves which `type`. With `storage.rules`, a Datasphere or CSN source's
  * assets leave it with their storage part set (mapping/storage-rules-source.ts); a Glue source's carry their own.
+ * With `governance.lfTags` enabled, every asset leaves it with the LF-Tags it wants (mapping/lf-tags-source.ts).
  */
 export function createSource(config: Config, logger?: EngineLogger): Source {
   const source = connectorSource(config, logger);
-  if (config.storage.rules.length === 0 || config.source.type === 'glue') return source;
-  return new StorageRulesSource(source, config.storage.rules);
+  const stored = config.storage.rules.length === 0 || config.source.type === 'glue' ? source : new StorageRulesSource(source, config.storage.rules);
+  const lfTags = config.governance.lfTags;
+  return lfTags.enabled ? new LfTagsSource(stored, { database: lfTags.database, table: lfTags.table, column: lfTags.column }) : stored;
 }
 
 function connectorSource(config: Config, logger?: EngineLogger): Source {
@@ -90,6 +93,10 @@ export async function createTarget(config: Config, logger?: EngineLogger): Promi
         job: config.job.name,
         // Moves the S3 locations of tables replicated from a Glue source (mapping/location-rewrites.ts).
         mapping: { ...mapping, locationRewrites: target.locationRewrites },
+        // LF-Tags: the Lake Formation SDK itself is loaded only when a run first has tags to read or write.
+        ...(config.governance.lfTags.enabled
+          ? { lfTags: config.governance.lfTags.catalogId !== null ? { catalogId: config.governance.lfTags.catalogId } : {} }
+          : {}),
       };
       // A Glue source's replica (partitions, renamed databases) needs the replica target; anything else the plain one.
       if (config.source.type === 'glue' || Object.keys(target.databaseRename).length > 0) {

@@ -1,7 +1,9 @@
 import type { RunSummary } from '../engine/run-summary.ts';
+import type { FieldChange } from '../catalog/target.ts';
 import type { Colours } from './colour.ts';
 import { noColours } from './colour.ts';
-import { countActions, formatActionList } from './format-actions.ts';
+import { countActions, formatActionList, formatFieldChange } from './format-actions.ts';
+import type { TagChange } from '../catalog/resource-tags.ts';
 import { formatProblems } from './format-problems.ts';
 import { plural } from '../catalog/plural.ts';
 
@@ -30,6 +32,7 @@ export function formatPlan(summary: RunSummary, options: OutputOptions = {}): st
   const actions = summary.actions ?? [];
   const lines = [colours.bold(`Plan (${summary.mode}): nothing was written`)];
   lines.push(...formatActionList(actions, { colours, maxDiffLines: MAX_DIFF_LINES }));
+  lines.push(...formatTagChanges(summary, colours));
   lines.push(...problemsAfter(summary, colours, true));
   const work = countActions(actions, 'planned');
   const unchanged = summary.changes.unchanged;
@@ -61,4 +64,35 @@ function incompleteSource(summary: RunSummary): string | undefined {
     ...(assets > 0 ? [`${plural(assets, 'asset')} not read or left as ${assets === 1 ? 'it is' : 'they are'}`] : []),
   ];
   return `Source incomplete: ${parts.join(', ')}; nothing is planned for them and nothing there is deleted.`;
+}
+
+/**
+ * Every tag change of the run (LF-Tags), table by table and never cut short — tags grant access, so a plan shows
+ * each one — after the tag definitions that must be made first. Nothing when the run has no tag change.
+ */
+export function formatTagChanges(summary: RunSummary, colours: Colours): string[] {
+  const figures = summary.tags;
+  if (!figures || (figures.changes === 0 && figures.definitions.length === 0)) return [];
+  const removals = figures.removals > 0 ? `, ${plural(figures.removals, 'removal')} (counted by deletion.maxCount)` : '';
+  const lines = [colours.bold(`${figures.label}: ${plural(figures.changes, 'change')}${removals}`)];
+  for (const definition of figures.definitions) {
+    const what = definition.create ? `create with ${definition.values.join(', ')}` : `add ${definition.values.join(', ')}`;
+    lines.push(colours.green(`  + ${figures.label.replace(/s$/, '')} ${definition.key}: ${what}`));
+  }
+  for (const action of summary.actions ?? []) {
+    if (!action.tags || action.tags.length === 0) continue;
+    lines.push(`  ${action.table ?? action.assetId}`);
+    for (const change of action.tags) lines.push(`      ${formatFieldChange(tagField(change), colours)}`);
+  }
+  return lines;
+}
+
+function tagField(change: TagChange): FieldChange {
+  const where = change.resource === 'table' ? 'table' : `${change.resource} ${change.name}`;
+  return {
+    path: `${where} ${change.key}`,
+    kind: change.kind,
+    ...(change.before !== undefined ? { before: change.before } : {}),
+    ...(change.after !== undefined ? { after: change.after } : {}),
+  };
 }

@@ -2,7 +2,7 @@ import type { RunSummary } from '../engine/run-summary.ts';
 import { noColours } from './colour.ts';
 import { countActions, formatActionList } from './format-actions.ts';
 import type { OutputOptions } from './format-plan.ts';
-import { MAX_DIFF_LINES, problemsAfter } from './format-plan.ts';
+import { formatTagChanges, MAX_DIFF_LINES, problemsAfter } from './format-plan.ts';
 import { plural } from '../catalog/plural.ts';
 
 /** Tables listed after a real sync; the rest are in `--json` and one log line each. A dry run lists them all. */
@@ -28,6 +28,14 @@ function partitionLine(p: NonNullable<RunSummary['partitions']>, dryRun: boolean
   return `${p.partitions.toLocaleString('en-US')} in ${plural(p.tables, 'table')} (${p.compared} compared): ${counts.join(', ')}`;
 }
 
+/** `3 changes (1 removal) on 2 tables, 3 applied` — what happened to tags, or would in a dry run. */
+function tagLine(t: NonNullable<RunSummary['tags']>, dryRun: boolean): string {
+  const removals = t.removals > 0 ? ` (${plural(t.removals, 'removal')})` : '';
+  const done = dryRun ? '' : `, ${t.applied} applied`;
+  const failed = t.failed > 0 ? `, ${plural(t.failed, 'table')} not read` : '';
+  return `${plural(t.changes, 'change')}${removals} on ${plural(t.tables, 'table')} looked at${done}${failed}`;
+}
+
 /**
  * The human-readable run summary printed at the end of `sync`: what was done to each table (with the field diff
  * in a dry run), the problems, then the figures. Under --quiet only the problems, and nothing on a clean run.
@@ -45,6 +53,8 @@ export function formatSummary(s: RunSummary, options: OutputOptions = {}): strin
       ...(s.dryRun ? { maxDiffLines: MAX_DIFF_LINES } : { maxActions: MAX_LISTED }),
     }),
   );
+  // A dry run shows every tag change, as `plan` does (tags grant access).
+  if (s.dryRun) lines.push(...formatTagChanges(s, colours));
   lines.push(...problemsAfter(s, colours, true));
   lines.push(`  spaces:     ${s.source.spaces.join(', ') || '(none)'}`);
   const c = s.changes;
@@ -56,6 +66,7 @@ export function formatSummary(s: RunSummary, options: OutputOptions = {}): strin
   const done = countActions(actions, s.dryRun ? 'planned' : 'done');
   if (done) lines.push(`  ${s.dryRun ? 'would do' : 'done'}:${s.dryRun ? '   ' : '       '}${done}`);
   if (s.partitions) lines.push(`  partitions: ${partitionLine(s.partitions, s.dryRun)}`);
+  if (s.tags) lines.push(`  ${`${s.tags.label}:`.padEnd(11)} ${tagLine(s.tags, s.dryRun)}`);
   const t = s.traffic.target;
   lines.push(`  target:     ${plural(t.requests, 'request')}, ${plural(t.writes, 'write')}, ${kib(t.bytesSent)} sent, ${kib(t.bytesReceived)} received`);
   const src = s.traffic.source;

@@ -107,6 +107,14 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   'storage.rules.partitionKeys.type': 'Glue type of the key; the column\'s type when a column has the name, else string.',
   'storage.databaseLocation': 'LocationUri of each Glue database this job creates, e.g. s3://lake/datasphere/{space}/ ({space}: the space technical name). Databases are never updated, so it applies to databases created after it is set.',
 
+  governance: 'Data governance on the target beyond the catalog itself.',
+  'governance.lfTags': 'Lake Formation LF-Tags from business context, on the databases, tables and columns this job writes (Glue target only; README: Govern it with Lake Formation). LF-Tags grant access, so this is off by default, `plan` lists every tag change, and deletion.maxCount counts tag removals.',
+  'governance.lfTags.enabled': 'Tag the databases, tables and columns this job writes. Off: no Lake Formation call at all (tags set earlier stay as they are). Switching it either way rewrites every table once (metadata only), as the wanted tags are part of the metadata hash.',
+  'governance.lfTags.catalogId': "The 12-digit account id whose LF-Tags are used and created; the target's catalogId (or the caller's account) when null. LF-Tags and the resources they tag must be in one account.",
+  'governance.lfTags.database': 'LF-Tag key → field, on the database of each space: space (the space technical name). A key is created, and values added to it, as needed (CreateLFTag, UpdateLFTag).',
+  'governance.lfTags.table': 'LF-Tag key → field, on each table: space, kind (table, view, analytic-model, dimension, fact, …), modelingPattern (@ObjectModel.modelingPattern, e.g. analytical_fact) or certification. An asset without the field gets no value, and the key is taken off its table where this job had set it.',
+  'governance.lfTags.column': 'LF-Tag key → field, on each column: role (measure, dimension or attribute, from @AnalyticsDetails.measureType / @Aggregation.default and @Analytics.dimension / dimension foreign keys) or semantics (the @Semantics.* meaning, e.g. amount, currencycode, calendar.year).',
+
   deletion: 'What happens to the table of an asset removed from the source, and the guard in front of it.',
   'deletion.policy': 'delete | deprecate (parameter catalog_sync.deprecated_at, table kept) | log (nothing written).',
   'deletion.maxCount': 'A run that would delete or deprecate more tables than this stops before deleting any (exit 4), unless --force.',

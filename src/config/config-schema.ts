@@ -117,6 +117,21 @@ const storageRule = z.strictObject({
     .default([]),
 });
 
+/**
+ * A record of Lake Formation LF-Tag key → field. Keys are checked here rather than by the record's key schema, so
+ * the JSON Schema keeps accepting comment keys (`//`) in these objects as in every other.
+ */
+const LF_TAG_KEY = /^[a-z0-9_.:/=+\-@%]{1,50}$/;
+function lfTagMap<const F extends readonly [string, ...string[]]>(fields: F) {
+  return z.record(z.string(), z.enum(fields)).superRefine((map, ctx) => {
+    for (const key of Object.keys(map)) {
+      if (!LF_TAG_KEY.test(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'an LF-Tag key: 1-50 lowercase letters, digits or _ . : / = + - @ % (Lake Formation stores keys lowercase)' });
+      }
+    }
+  });
+}
+
 const jobPriority = z.enum(['critical', 'high', 'normal', 'low']);
 
 export const configSchema = z.strictObject({
@@ -186,6 +201,21 @@ export const configSchema = z.strictObject({
       rules: z.array(storageRule).default([]),
       /** LocationUri of each database created; `{space}` is replaced. Not set: databases get none. */
       databaseLocation: z.string().regex(/^s3a?:\/\/[^/]+/, 'an S3 URI, s3://bucket/prefix/').optional(),
+    })
+    .prefault({}),
+  governance: z
+    .strictObject({
+      /** Lake Formation LF-Tags from business context (Glue target only); off by default, since tags grant access. */
+      lfTags: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          /** Account whose LF-Tags are used; the target catalog's (or the caller's) when null. */
+          catalogId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').nullable().default(null),
+          database: lfTagMap(['space']).default({ ds_space: 'space' }),
+          table: lfTagMap(['space', 'kind', 'modelingPattern', 'certification']).default({ ds_pattern: 'modelingPattern' }),
+          column: lfTagMap(['role', 'semantics']).default({ ds_role: 'role' }),
+        })
+        .prefault({}),
     })
     .prefault({}),
   deletion: z
@@ -291,6 +321,11 @@ export const configSchema = z.strictObject({
       tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
     })
     .prefault({}),
+}).superRefine((config, ctx) => {
+  // LF-Tags are Lake Formation's: a file target has nowhere to put them, and silently ignoring them would hide that.
+  if (config.governance.lfTags.enabled && config.target.type !== 'glue') {
+    ctx.addIssue({ code: 'custom', path: ['governance', 'lfTags', 'enabled'], message: 'LF-Tags need target.type glue' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

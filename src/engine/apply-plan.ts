@@ -5,6 +5,8 @@ import type { Target, TableRef } from '../catalog/target.ts';
 import type { AssetChange } from '../change/change-set.ts';
 import type { EngineLogger } from './engine-logger.ts';
 import type { SafetyGuard } from './safety-guard.ts';
+import type { TagPlan } from './plan-tags.ts';
+import { applyTags, assertTagsRead } from './plan-tags.ts';
 import type { DriftReport, PlannedAction } from './sync-plan.ts';
 import { messageOf as describe } from '../catalog/message-of.ts';
 import { refKey } from '../catalog/ref-key.ts';
@@ -23,6 +25,8 @@ export interface ApplyDeps {
   sourceBytes?: ReadonlyMap<string, number>;
   /** Called once per finished action, for progress display. */
   onProgress?: (done: number, total: number) => void;
+  /** The run's tag work (LF-Tags): each table's tags are applied after its write, before its checkpoint entry. */
+  tags?: TagPlan;
 }
 
 export interface ApplyResult {
@@ -154,7 +158,10 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
       if (!deps.guard.permits(action)) return false;
       const asset = change.asset;
       if (!asset) throw new Error('no definition to write');
+      if (deps.tags) assertTagsRead(deps.tags, change.assetId);
       const written = await deps.target.write(writeRequestFor(action, asset));
+      // A table whose tags did not follow is a failed asset: its entry stays, and the next run records it and retries them.
+      if (deps.tags) await applyTags(deps.tags, change.assetId);
       for (const message of written.warnings) result.warnings.push({ assetId: change.assetId, message });
       const fullWriteBytes = written.fullWriteBytes ?? deps.target.fullWriteBytes(asset, action.ref, change.hashes);
       result.fullWriteBytes.set(change.assetId, fullWriteBytes);
@@ -181,6 +188,8 @@ async function applyOne(action: PlannedAction, deps: ApplyDeps, result: ApplyRes
         };
         await save(result, deps, change.assetId, () => deps.checkpoints.put(entry));
       } else {
+        // An earlier run's write, never confirmed: its tags may not have followed it.
+        if (deps.tags) await applyTags(deps.tags, change.assetId);
         const fullWriteBytes = change.asset ? deps.target.fullWriteBytes(change.asset, action.ref, change.hashes) : undefined;
         if (fullWriteBytes !== undefined) result.fullWriteBytes.set(change.assetId, fullWriteBytes);
         const entry = entryAfterWrite(change, action.ref, deps, { version: action.version, fullWriteBytes, tableBytes: action.tableBytes, selfContained: undefined });

@@ -1,5 +1,6 @@
 import { boundText } from '../catalog/bounded-text.ts';
 import { refKey } from '../catalog/ref-key.ts';
+import type { TagChange } from '../catalog/resource-tags.ts';
 import type { FieldChange } from '../catalog/target.ts';
 import type { ApplyResult } from './apply-plan.ts';
 import type { RunAction } from './run-summary.ts';
@@ -10,6 +11,8 @@ export interface ActionOutcomes {
   /** Plan or dry-run: nothing was meant to be written. */
   dryRun: boolean;
   previews?: ReadonlyMap<string, FieldChange[]>;
+  /** Tag changes by asset id (engine/plan-tags.ts). */
+  tags?: ReadonlyMap<string, TagChange[]>;
 }
 
 /** One line per table the run touched (or would touch): what, how, and whether the target confirmed it. */
@@ -35,6 +38,8 @@ export function runActions(actions: readonly PlannedAction[], outcomes: ActionOu
     }
     const diff = outcomes.previews?.get(change.assetId);
     if (diff) action.diff = diff;
+    const tags = outcomes.tags?.get(change.assetId);
+    if (tags) action.tags = tags;
     out.push(action);
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Facet } from '../catalog/hashes.ts';
 import type { AssetFailure, AssetWarning } from '../catalog/source.ts';
+import type { TagChange, TagDefinitionChange } from '../catalog/resource-tags.ts';
 import type { FieldChange } from '../catalog/target.ts';
 import type { ChangeType } from '../change/classify.ts';
 import type { PartitionFigures } from './apply-partitions.ts';
@@ -30,6 +31,26 @@ export interface RunAction {
   reason?: string;
   /** Field by field, what the write would change: plan and dry-run only, where the target can preview. */
   diff?: FieldChange[];
+  /** Every tag change of the table (LF-Tags), its database's included: planned, or made with the write. */
+  tags?: TagChange[];
+}
+
+/**
+ * Tags (LF-Tags, where the target has them switched on): what the run planned and what the target confirmed. A
+ * removal takes a tag off a database, table or column; deletion.maxCount counts removals with the tables.
+ */
+export interface TagFigures {
+  /** What the target calls them, e.g. `LF-Tags`. */
+  label: string;
+  /** Tables whose tags were looked at (written, or recorded after an unconfirmed write). */
+  tables: number;
+  changes: number;
+  removals: number;
+  applied: number;
+  /** Tables whose tags could not be read (not written). */
+  failed: number;
+  /** Tag keys to create and allowed values to add (CreateLFTag / UpdateLFTag). */
+  definitions: TagDefinitionChange[];
 }
 
 /** A safety guard that stopped the run (or, in a plan or dry-run, would have stopped it). */
@@ -111,6 +132,8 @@ export interface RunSummary {
    * in the source, tables compared in the target, changes planned and applied. Absent otherwise.
    */
   partitions?: PartitionFigures;
+  /** Tags (LF-Tags) the run planned and applied; absent where the target has tagging off. */
+  tags?: TagFigures;
   guard?: GuardOutcome;
   error?: { code: string; message: string };
   /**

@@ -19,6 +19,7 @@ import { assertFoundSomething, extractSpaces } from './extract-spaces.ts';
 import type { ConflictPolicy, DeletionPolicy } from './plan-sync.ts';
 import { planSync } from './plan-sync.ts';
 import { planPartitions } from './plan-partitions.ts';
+import { planTags, tagFigures } from './plan-tags.ts';
 import { previewWrites } from './preview-writes.ts';
 import type { RefreshFindings } from './refresh-report.ts';
 import { refreshFindings, trafficBetween } from './refresh-report.ts';
@@ -140,13 +141,15 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   const { plan } = planned;
   // Partitions (where source and target have them) are planned before the guard, which counts their deletions.
   const partitions = await planPartitions(plan, { source, target, mode: options.mode, concurrency: options.concurrency, logger, ...(deps.signal ? { signal: deps.signal } : {}) });
+  // So are tags (LF-Tags), where the target has them: every change is shown, and their removals are counted too.
+  const tags = await planTags(plan, { target, mode: options.mode, concurrency: options.concurrency, logger, ...(deps.signal ? { signal: deps.signal } : {}) });
   const guard = new SafetyGuard({
     dryRun,
     force: options.force,
     maxDeleteCount: options.deletion.maxCount,
     maxDeletePercent: options.deletion.maxPercent,
   });
-  const stop = guardStop(guard, plan, changeSet, options, partitions.deletions);
+  const stop = guardStop(guard, plan, changeSet, options, partitions.deletions, tags?.removals ?? 0);
   const guardOutcome: GuardOutcome | undefined = stop && {
     code: stop.code,
     message: stop.message,
@@ -169,6 +172,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
       now,
       logger,
       sourceBytes,
+      ...(tags ? { tags } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     });
@@ -186,7 +190,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
 
-  const actions = runActions(plan.actions, { applied, dryRun, ...(previews ? { previews } : {}) });
+  const actions = runActions(plan.actions, { applied, dryRun, ...(previews ? { previews } : {}), ...(tags ? { tags: tags.changes } : {}) });
   const summary = summariseRun({
     started,
     finished: now(),
@@ -205,6 +209,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     ...(planned.refresh ? { refresh: planned.refresh } : {}),
     ...(guardOutcome ? { guard: guardOutcome } : {}),
     ...(partitionFigures ? { partitions: partitionFigures } : {}),
+    ...(tags ? { tags: tagFigures(tags) } : {}),
     guardStopped: stop !== undefined && !dryRun,
   });
   if (planned.reads) summary.reads = planned.reads;
@@ -328,9 +333,10 @@ function guardStop(
   changeSet: ChangeSet,
   options: SyncOptions,
   partitionDeletions: number,
+  tagRemovals: number,
 ): GuardError | DriftError | undefined {
   try {
-    guard.check({ plan, emptySpaces: changeSet.emptySpaces, partitionDeletions });
+    guard.check({ plan, emptySpaces: changeSet.emptySpaces, partitionDeletions, tagRemovals });
   } catch (error) {
     if (error instanceof GuardError) return error;
     throw error;

@@ -15,6 +15,11 @@ export interface GuardInput {
   emptySpaces: readonly string[];
   /** Partitions the run would delete (engine/plan-partitions.ts): max-delete counts them with the tables. */
   partitionDeletions?: number;
+  /**
+   * Tags the run would take off databases, tables and columns (engine/plan-tags.ts): tags such as Lake Formation's
+   * grant access, so max-delete counts their removals with the tables.
+   */
+  tagRemovals?: number;
 }
 
 const DESTRUCTIVE: ReadonlySet<PlannedAction['kind']> = new Set(['delete', 'deprecate']);
@@ -39,14 +44,17 @@ export class SafetyGuard {
     return this.prevented;
   }
 
-  check({ plan, emptySpaces, partitionDeletions = 0 }: GuardInput): void {
+  check({ plan, emptySpaces, partitionDeletions = 0, tagRemovals = 0 }: GuardInput): void {
     const destructive = plan.actions.filter((a) => DESTRUCTIVE.has(a.kind)).length;
     this.checkDeletions(destructive, plan.ownedTables, emptySpaces);
-    if (this.options.force || partitionDeletions === 0) return;
-    if (destructive + partitionDeletions > this.options.maxDeleteCount) {
+    if (this.options.force || partitionDeletions + tagRemovals === 0) return;
+    if (destructive + partitionDeletions + tagRemovals > this.options.maxDeleteCount) {
+      const parts = [plural(destructive, 'table')];
+      if (partitionDeletions > 0) parts.push(plural(partitionDeletions, 'partition'));
+      if (tagRemovals > 0) parts.push(plural(tagRemovals, 'tag removal'));
       throw new GuardError(
-        `the plan deletes ${plural(destructive, 'table')} and ${plural(partitionDeletions, 'partition')}, more than deletion.maxCount (${this.options.maxDeleteCount}); nothing was deleted (use --force to override)`,
-        { deletions: destructive, partitionDeletions, maxCount: this.options.maxDeleteCount },
+        `the plan deletes ${parts.join(' and ')}, more than deletion.maxCount (${this.options.maxDeleteCount}); nothing was deleted (use --force to override)`,
+        { deletions: destructive, partitionDeletions, ...(tagRemovals > 0 ? { tagRemovals } : {}), maxCount: this.options.maxDeleteCount },
       );
     }
   }

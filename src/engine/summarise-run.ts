@@ -12,7 +12,7 @@ import { fullRunBytes } from './full-run-bytes.ts';
 import type { RefreshFindings } from './refresh-report.ts';
 import { untrackedWarnings } from './refresh-report.ts';
 import { countApplied } from './run-actions.ts';
-import type { GuardOutcome, RunAction, RunStatus, RunSummary, TrafficFigures } from './run-summary.ts';
+import type { GuardOutcome, RunAction, RunStatus, RunSummary, TagFigures, TrafficFigures } from './run-summary.ts';
 import { savingsPercent } from './run-summary.ts';
 import type { SyncPlan } from './sync-plan.ts';
 import { countStrategies } from './sync-plan.ts';
@@ -39,6 +39,8 @@ export interface SummaryInput {
   guard?: GuardOutcome;
   /** What the run did to partitions, where source and target have them. */
   partitions?: PartitionFigures;
+  /** What the run did to tags, where the target has them. */
+  tags?: TagFigures;
   /** The guard stopped the real run before apply. */
   guardStopped: boolean;
 }
@@ -87,6 +89,7 @@ export function summariseRun(input: SummaryInput): RunSummary {
     ...(input.refresh ? { refresh: input.refresh.findings } : {}),
     ...(input.guard ? { guard: input.guard } : {}),
     ...(input.partitions ? { partitions: input.partitions } : {}),
+    ...(input.tags ? { tags: input.tags } : {}),
     ...(applied.unsaved !== undefined ? { error: unsavedError(applied.unsaved) } : {}),
     traffic: {
       source: {

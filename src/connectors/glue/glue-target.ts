@@ -41,6 +41,11 @@ import { nextVersionId } from './next-version-id.ts';
 import { tableContent } from './table-content.ts';
 import { GlueTableVersions } from './glue-table-versions.ts';
 import { refKey } from '../../catalog/ref-key.ts';
+import type { TargetTagging } from '../../catalog/resource-tags.ts';
+import { buildGlueColumns } from '../../mapping/build-glue-columns.ts';
+import { sortedRecord } from '../../mapping/stable-json.ts';
+import { LfTagging } from './lf-tagging.ts';
+import { LF_TAGS_PARAMETER } from './lf-tags-record.ts';
 
 export interface GlueTargetOptions extends GlueClientOptions {
   /** The Data Catalog to write to (an AWS account id); the caller's account when not set. */
@@ -69,6 +74,11 @@ export interface GlueTargetOptions extends GlueClientOptions {
   /** Job name: the ownership marker written into, and required on, every table we change. */
   job: string;
   mapping: Mapping;
+  /**
+   * Lake Formation LF-Tags (`governance.lfTags`): present when enabled. The tags wanted come with each asset
+   * (`businessContext.lfTags`); this says where they are defined. Absent, the target makes no Lake Formation call.
+   */
+  lfTags?: { catalogId?: string };
 }
 
 /**
@@ -135,6 +145,8 @@ export class GlueTarget implements Target, TableVersions {
   readonly #created = new Map<string, string>();
   /** Version pruning, the archive of deleted tables and reading versions back (rollback). */
   readonly #versions: GlueTableVersions;
+  /** LF-Tags on the tables, columns and databases we write, when `lfTags` is set. */
+  readonly #tagging: LfTagging | undefined;
 
   constructor(options: GlueTargetOptions) {
     this.#options = options;
@@ -162,6 +174,25 @@ export class GlueTarget implements Target, TableVersions {
       ...(options.databaseLocationUri !== undefined ? { locationUri: options.databaseLocationUri } : {}),
       parameters: options.databaseParameters ?? {},
     });
+    const lfCatalogId = options.lfTags?.catalogId ?? options.catalogId;
+    this.#tagging =
+      options.lfTags === undefined
+        ? undefined
+        : new LfTagging({
+            client: options,
+            traffic: this.#traffic,
+            overhead: this.#overhead,
+            ...(lfCatalogId !== undefined ? { catalogId: lfCatalogId } : {}),
+            ...(options.catalogId !== undefined ? { resourceCatalogId: options.catalogId } : {}),
+            maxConcurrency: options.maxConcurrency,
+            currentTable: (ref) => this.#current(ref),
+            columnNames: (asset) => this.#columnNames(asset),
+          });
+  }
+
+  /** LF-Tags (TargetTagging) when `governance.lfTags` is enabled; undefined otherwise, and the engine makes no tag call. */
+  get tagging(): TargetTagging | undefined {
+    return this.#tagging;
   }
 
   resolve(asset: Asset): TableRef {
@@ -242,6 +273,7 @@ export class GlueTarget implements Target, TableVersions {
     const { ref, asset } = request;
     assertGlueRef(ref);
     const built = buildTableInput(asset, this.#buildContext(request.hashes, ref));
+    await this.#recordTags(built.input, asset, ref);
     const warnings = [...built.warnings];
     const fullWriteBytes = createTableRequestBytes(ref, built.input);
     // Our own build of the table, as it goes out onto nothing: what a self-contained table holds.
@@ -314,6 +346,7 @@ export class GlueTarget implements Target, TableVersions {
     const { job, mapping } = this.#options;
     if (current && !isOwnedBy(current, job)) throw new NotOwnedError(ref, 'update', tableOwner(current), job);
     const built = buildTableInput(request.asset, this.#buildContext(request.hashes, ref));
+    await this.#recordTags(built.input, request.asset, ref);
     const merged = mergeTableInput(current, built.input, request.strategy, request.facets, {
       parameterPrefix: mapping.options.parameterPrefix,
     });
@@ -394,6 +427,22 @@ export class GlueTarget implements Target, TableVersions {
 
   async close(): Promise<void> {
     this.#api.destroy();
+    this.#tagging?.close();
+  }
+
+  /**
+   * With LF-Tags on, the table records the tag keys this job manages on it (lf-tags-record.ts) — a control key,
+   * written with the table, so it is replaced by every write and dropped by the first write with LF-Tags off.
+   */
+  async #recordTags(input: GlueTableInput, asset: Asset, ref: TableRef): Promise<void> {
+    const value = await this.#tagging?.parameter(asset, ref);
+    if (value !== undefined) input.Parameters = sortedRecord({ ...input.Parameters, [LF_TAGS_PARAMETER]: value });
+  }
+
+  /** Source column name → Glue column name as the build names them; a Glue source's columns keep their names. */
+  #columnNames(asset: Asset): ReadonlyMap<string, string> {
+    if (asset.glue !== undefined) return new Map(asset.columns.map((c) => [c.name, c.name]));
+    return buildGlueColumns(asset.columns, this.#options.mapping).names;
   }
 
   #buildContext(hashes: AssetHashes, ref: TableRef): BuildContext {

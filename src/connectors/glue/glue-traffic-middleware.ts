@@ -3,7 +3,7 @@ import type { GlueClient } from '@aws-sdk/client-glue';
 import { recordCall } from '../../catalog/traffic.ts';
 import type { Traffic } from '../../catalog/traffic.ts';
 
-/** Glue operations that change the catalog; every other call we make only reads. */
+/** Glue (and Lake Formation) operations that change the catalog; every other call we make only reads. */
 const WRITE_OPERATIONS = new Set([
   'CreateDatabase',
   'UpdateDatabase',
@@ -15,6 +15,11 @@ const WRITE_OPERATIONS = new Set([
   'BatchCreatePartition',
   'BatchUpdatePartition',
   'BatchDeletePartition',
+  // Lake Formation (governance.lfTags), counted by the same middleware on its own client.
+  'CreateLFTag',
+  'UpdateLFTag',
+  'AddLFTagsToResource',
+  'RemoveLFTagsFromResource',
 ]);
 
 /** The parts of the SDK's HTTP request and response this middleware looks at. */
