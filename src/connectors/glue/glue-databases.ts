@@ -22,7 +22,8 @@ export const SPACE_PARAMETER = 'space';
  * Which Glue databases exist, and CreateDatabase for those that do not, once each. What readState saw is taken
  * as known (a GetTables that found no database means it is missing); otherwise one GetDatabase asks. Concurrent
  * writes into a new database share one attempt. We never update or delete a database: it may hold other
- * tools' tables, and tags or LF permissions on it are someone else's.
+ * tools' tables, and tags or LF permissions on it are someone else's — save, with `governance.lfTags` on, the
+ * LF-Tag keys this job is configured to set (lf-tagging.ts).
  */
 export class GlueDatabases {
   readonly #api: GlueCatalogApi;
