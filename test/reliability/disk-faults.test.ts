@@ -72,6 +72,14 @@ const CASES: DiskCase[] = [
     beforeRun: true,
   },
   {
+    name: 'ENOSPC for the lock and the run history alike',
+    fault: (s) => ({ paths: `(${escapeRegExp(s.lockFile)}$|^${escapeRegExp(s.historyDir)}/)`, code: 'ENOSPC', ops: ['write'] }),
+    names: (s) => s.lockFile,
+    advice: /Free space on that file system/,
+    beforeRun: true,
+    historyLost: true,
+  },
+  {
     name: 'ENOSPC for the journal and the run history alike',
     fault: (s) => ({ paths: `(${escapeRegExp(s.journalFile)}$|^${escapeRegExp(s.historyDir)}/)`, code: 'ENOSPC', ops: ['write'], after: 2 }),
     names: (s) => s.journalFile,
@@ -180,7 +188,10 @@ describe('a checkpoint write that fails', () => {
     const history = await s.historyRecords();
     if (c.historyLost) {
       expect(history).toHaveLength(historyBefore);
-      expect(message).toMatch(/The run history .* could not be written either \(ENOSPC/);
+      expect(failed.stderr).toMatch(/[Tt]he run history .*history\.jsonl could not be written either \(ENOSPC/);
+      // A run that failed before it started has no summary: its object says so in a field of its own.
+      if (c.beforeRun) expect(json['history']).toMatchObject({ recorded: false, file: s.historyFile, reason: expect.stringContaining('ENOSPC') });
+      else expect(message).toMatch(/The run history .* could not be written either \(ENOSPC/);
     } else {
       expect(history).toHaveLength(historyBefore + 1);
       expect(history.at(-1)).toMatchObject({ status: 'failed', error: { code: 'CHECKPOINT_WRITE_FAILED' } });
