@@ -54,7 +54,8 @@ export function planSync(changeSet: ChangeSet, ctx: PlanContext): SyncPlan {
       actions.push({ kind: 'blocked', change, ref, reason: `name collision: ${clash} map to ${refKey(ref)}` });
       continue;
     }
-    const table = ctx.targetTables.get(refKey(ref));
+    // An unchanged run reads no table: no key to build per asset for a lookup that cannot find anything.
+    const table = ctx.targetTables.size === 0 ? undefined : ctx.targetTables.get(refKey(ref));
     actions.push(
       change.type === 'DELETED' ? planDeletion(change, ref, table, ctx) : planPresent(change, ref, table, ctx, drift),
     );
@@ -78,19 +79,30 @@ export function plannedRef(change: AssetChange, resolve: (asset: Asset) => Table
 
 /** Two different assets that land on one table are both refused: never silently merged. */
 function findCollidingAssets(changes: readonly AssetChange[], refs: Map<string, TableRef>): Map<string, string> {
-  const byRef = new Map<string, string[]>();
+  // Keyed by database, then table: no `database.table` string built per asset of a large catalog.
+  const byRef = new Map<string, Map<string, string | string[]>>();
+  let collisions = false;
   for (const change of changes) {
     if (change.type === 'DELETED') continue;
-    const key = refKey(refs.get(change.assetId) as TableRef);
-    const ids = byRef.get(key);
-    if (ids) ids.push(change.assetId);
-    else byRef.set(key, [change.assetId]);
+    const ref = refs.get(change.assetId) as TableRef;
+    let tables = byRef.get(ref.database);
+    if (!tables) byRef.set(ref.database, (tables = new Map()));
+    const ids = tables.get(ref.table);
+    if (ids === undefined) tables.set(ref.table, change.assetId);
+    else {
+      collisions = true;
+      if (typeof ids === 'string') tables.set(ref.table, [ids, change.assetId]);
+      else ids.push(change.assetId);
+    }
   }
   const collided = new Map<string, string>();
-  for (const ids of byRef.values()) {
-    if (ids.length < 2) continue;
-    const names = ids.join(', ');
-    for (const id of ids) collided.set(id, names);
+  if (!collisions) return collided;
+  for (const tables of byRef.values()) {
+    for (const ids of tables.values()) {
+      if (typeof ids === 'string') continue;
+      const names = ids.join(', ');
+      for (const id of ids) collided.set(id, names);
+    }
   }
   return collided;
 }

@@ -126,6 +126,16 @@ describe('planSync', () => {
     expect(plan.actions[0]).toMatchObject({ reason: expect.stringContaining('SALES/Orders, SALES/ORDERS') });
   });
 
+  it('blocks all three of a three-way collision and leaves an asset of another table alone', () => {
+    const names = ['Orders', 'ORDERS', 'orders'];
+    const other = makeAsset({ technicalName: 'Items' });
+    const plan = planSync(set(...names.map((n) => change('CREATED', makeAsset({ technicalName: n }))), change('CREATED', other)), ctx());
+    expect(plan.actions.map((x) => x.kind)).toEqual(['blocked', 'blocked', 'blocked', 'write']);
+    for (const action of plan.actions.slice(0, 3)) {
+      expect(action).toMatchObject({ reason: expect.stringContaining('SALES/Orders, SALES/ORDERS, SALES/orders') });
+    }
+  });
+
   it('counts only our own tables as the base of the deletion percentage', () => {
     const plan = planSync(set(), ctx([owned('a'), owned('b'), owned('c', { owner: 'other' }), { ref: { database: 'ds_sales', table: 'd' } }]));
     expect(plan.ownedTables).toBe(2);
