@@ -41,6 +41,7 @@ const store = await openCheckpointStore({
   backups: { keep: 2, maxAgeDays: 0 },
 });
 phase('openCheckpoint');
+const source = new StreamSource(spec, Number(generationArg));
 const outcome = await runSync(
   {
     job: 'bench',
@@ -54,13 +55,20 @@ const outcome = await runSync(
     conflictPolicy: 'source-wins',
   },
   {
-    source: new StreamSource(spec, Number(generationArg)),
+    source,
     target,
     checkpoints: store,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   },
 );
 phase('sync');
+// To see what a run holds per asset: BENCH_HEAP_SNAPSHOT=<file> writes a heap snapshot here, the run's results still
+// referenced (open it in Chrome DevTools, Memory tab).
+if (process.env['BENCH_HEAP_SNAPSHOT']) {
+  const { writeHeapSnapshot } = await import('node:v8');
+  writeHeapSnapshot(process.env['BENCH_HEAP_SNAPSHOT']);
+  phase('heapSnapshot');
+}
 await closeStore(store);
 phase('closeCheckpoint');
 await target.save(path.join(workdir, 'target.tsv'));
@@ -71,6 +79,7 @@ const { summary } = outcome;
 process.stdout.write(
   JSON.stringify({
     phases,
+    generationCpuMs: Math.round(source.generationCpuMs),
     status: summary.status,
     changes: Object.fromEntries(Object.entries(countTypes(outcome.changeSet.changes))),
     writes: target.traffic().writes,
