@@ -132,7 +132,12 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
     if (outcome.unsaved !== undefined) run.abandonCheckpoint();
     const unsaved = outcome.unsaved ?? (realRun ? await run.saveCheckpoint() : undefined);
     let { summary } = outcome;
-    if (unsaved === undefined) await refresh.recordRun({ refreshed: refresh.refresh, allSpaces: flags.space.length === 0, at: new Date() });
+    if (unsaved === undefined) {
+      // Bookkeeping beside the checkpoint: a record that cannot be written costs at most one refresh too early, never the run.
+      await refresh.recordRun({ refreshed: refresh.refresh, allSpaces: flags.space.length === 0, at: new Date() }).catch((error: unknown) => {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not record this run for the refresh schedule');
+      });
+    }
     // Plans and dry-runs go into the history too, marked (`dryRun`, `planOnly`): the report leaves them out of the
     // savings, and the change log gets lines only from tables a real run touched.
     const record = () => recordRun(config.history, summary, { plan: outcome.plan, versionAfter: (id) => run.checkpoints.get(id)?.target.version });
