@@ -33,6 +33,8 @@ interface DiskCase {
   historyLost?: boolean;
   /** The run stopped before it read or wrote anything. */
   beforeRun?: boolean;
+  /** Run into the same fault twice (a nightly job on a full disk): the second failure leaves nothing behind either. */
+  twice?: boolean;
 }
 
 const snapshotTemp = (s: DiskScenario) => `^${escapeRegExp(s.checkpointDir)}/\\.${JOB}@datasphere_checkpoints\\.json\\.\\d+\\.[0-9a-f]+\\.tmp$`;
@@ -53,6 +55,7 @@ const CASES: DiskCase[] = [
   },
   {
     name: 'ENOSPC writing the new checkpoint file at the end of the run',
+    twice: true,
     fault: (s) => ({ paths: snapshotTemp(s), code: 'ENOSPC', ops: ['write'] }),
     names: (s) => s.checkpointFile,
     advice: /Free space on that file system/,
@@ -112,6 +115,7 @@ const CASES: DiskCase[] = [
   },
   {
     name: 'a read-only backup folder',
+    twice: true,
     fault: (s) => readOnly(s.backupDir, { paths: `^${escapeRegExp(s.backupDir)}(/|$)`, code: 'EACCES', ops: ['create', 'rename', 'write', 'remove'] }),
     clear: (s) => chmod(s.backupDir, 0o755),
     names: (s) => s.backupDir,
@@ -154,6 +158,12 @@ describe('a checkpoint write that fails', () => {
 
     const fault = await c.fault(s);
     const failed = await s.run(['sync', '--json'], fault);
+    if (c.twice) {
+      const again = await s.run(['sync', '--json'], fault);
+      expect(again.code).toBe(1);
+      expect(again.json?.['error'].code).toBe('CHECKPOINT_WRITE_FAILED');
+      expect(again.json?.['error'].message).toContain('This run wrote nothing to the target');
+    }
     await c.clear?.(s);
 
     // The fault really happened: injected calls logged, or the folder really was read-only for this user.
@@ -193,7 +203,7 @@ describe('a checkpoint write that fails', () => {
       if (c.beforeRun) expect(json['history']).toMatchObject({ recorded: false, file: s.historyFile, reason: expect.stringContaining('ENOSPC') });
       else expect(message).toMatch(/The run history .* could not be written either \(ENOSPC/);
     } else {
-      expect(history).toHaveLength(historyBefore + 1);
+      expect(history).toHaveLength(historyBefore + (c.twice ? 2 : 1));
       expect(history.at(-1)).toMatchObject({ status: 'failed', error: { code: 'CHECKPOINT_WRITE_FAILED' } });
     }
 
