@@ -57,6 +57,32 @@ export function stringifyCanonical(canonical: unknown): string {
   return JSON.stringify(canonical) ?? 'null';
 }
 
+/**
+ * Whether two canonical values (see the canonicalize functions) have the same canonical JSON text, without making
+ * either text: members compared in order, numbers and strings by value. Two JSON texts of canonical values are equal
+ * exactly when this says so — the order of members is part of both.
+ */
+export function sameCanonical(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameCanonical(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as JsonObject;
+  const y = b as JsonObject;
+  const keys = Object.keys(x);
+  const other = Object.keys(y);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key !== other[i] || !sameCanonical(x[key], y[key])) return false;
+  }
+  return true;
+}
+
 /** A fresh object whose own object-valued members are not ours: copy those, adopt the rest. */
 function adoptShallow(object: JsonObject): JsonObject {
   for (const key of Object.keys(object)) {

@@ -2,7 +2,7 @@ import { Low } from 'lowdb';
 
 import type { CheckpointEntry, CheckpointStore } from '../catalog/checkpoint.ts';
 import type { BackupRetention } from './backups.ts';
-import { stringifyCanonical } from './canonical-json.ts';
+import { sameCanonical } from './canonical-json.ts';
 import { CheckpointFileAdapter } from './checkpoint-file-adapter.ts';
 import { LazyStoredEntry, emptyDocument } from './checkpoint-file.ts';
 import type { CheckpointDocument, JournalReplay } from './checkpoint-file.ts';
@@ -254,7 +254,7 @@ export class FileCheckpointStore implements CheckpointStore {
     const entries = this.#db.data.entries;
     // Re-putting an identical entry is not a change: an unchanged run must not write a file or make a backup.
     const current = entries.get(entry.assetId);
-    if (current !== undefined && stringifyCanonical(current.entry) === stringifyCanonical(snap.entry)) return RESOLVED;
+    if (current !== undefined && sameCanonical(current.entry, snap.entry)) return RESOLVED;
     entries.set(entry.assetId, new LazyStoredEntry(snap.entry));
     return this.#changed(entry.assetId, snap.entry);
   }

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 
 import { canonicalJson, canonicalize, canonicalizeOwned } from '../../src/state/canonical-json.ts';
 
@@ -41,5 +41,32 @@ describe('canonical JSON', () => {
     expect(canonicalJson({ n: Number.NaN, f: () => 1, u: undefined, arr: [undefined, Infinity] })).toBe(
       '{"arr":[null,null],"n":null}',
     );
+  });
+});
+
+describe('sameCanonical', () => {
+  it('says equal exactly when the canonical texts are equal', async () => {
+    const { canonicalize, sameCanonical, stringifyCanonical } = await import('../../src/state/canonical-json.ts');
+    const values: unknown[] = [
+      { a: 1, b: { c: [1, 2, { d: 'x' }] } },
+      { b: { c: [1, 2, { d: 'x' }] }, a: 1 },
+      { a: 1, b: { c: [1, 2, { d: 'y' }] } },
+      { a: 1, b: { c: [1, 2] } },
+      { a: 1, b: { c: [1, 2, { d: 'x' }] }, e: null },
+      { a: '1', b: { c: [1, 2, { d: 'x' }] } },
+      { a: 1, b: { c: { 0: 1, 1: 2 } } },
+      [1, 2],
+      [2, 1],
+      null,
+      'x',
+      0,
+      -0,
+    ];
+    const canonical = values.map((v) => canonicalize(v));
+    for (const a of canonical) {
+      for (const b of canonical) {
+        expect(sameCanonical(a, b)).toBe(stringifyCanonical(a) === stringifyCanonical(b));
+      }
+    }
   });
 });
