@@ -1,5 +1,6 @@
 import type { Column } from '../catalog/asset.ts';
 import { fitParameterValue, fitText, GLUE_LIMITS, shortHash, toSingleLine } from './glue-limits.ts';
+import { labelledText } from './labelled-text.ts';
 import type { GlueColumn } from './glue-table.ts';
 import type { Mapping } from './load-mapping.ts';
 import { formatSourceType, mapType } from './map-type.ts';
@@ -16,12 +17,9 @@ export interface GlueColumns {
   warnings: string[];
 }
 
-/** `Label — description`, or whichever exists; undefined when neither does. */
+/** `Label — description`, or whichever exists; undefined when neither does (the rule of labelled-text.ts). */
 export function columnCommentText(column: Pick<Column, 'label' | 'description'>): string | undefined {
-  const label = column.label?.trim() ? column.label : undefined;
-  const description = column.description?.trim() ? column.description : undefined;
-  if (label && description && label !== description) return `${label} — ${description}`;
-  return label ?? description;
+  return labelledText(column.label, column.description);
 }
 
 /** Glue names must be unique in a table; a second column normalising to a taken name gets a hash suffix. */

@@ -6,6 +6,7 @@ import { applyStorage } from './apply-storage.ts';
 import { buildNativeTableInput } from './build-native-table-input.ts';
 import { buildTableParameters } from './build-table-parameters.ts';
 import { fitText, GLUE_LIMITS, toMultiLine } from './glue-limits.ts';
+import { labelledText } from './labelled-text.ts';
 import type { GlueTableInput } from './glue-table.ts';
 import type { Mapping } from './load-mapping.ts';
 import { TABLE_KEYS } from './table-parameters.ts';
@@ -51,7 +52,8 @@ export function buildTableInput(asset: Asset, ctx: BuildContext): BuiltTableInpu
   }
 
   const prefix = ctx.mapping.options.parameterPrefix;
-  const text = asset.description?.trim() ? asset.description : asset.businessName;
+  // What Athena's and the Glue console's users read of the table: its business name and what it holds, both.
+  const text = labelledText(asset.businessName, asset.description);
   let description: string | undefined;
   let fullDescription: string | undefined;
   if (text !== undefined && text !== '') {

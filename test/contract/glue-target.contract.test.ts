@@ -104,7 +104,7 @@ describe('Glue target and file target send the same TableInput', () => {
     await file.write(delta);
     const [fileAfter, glueAfter] = await stored();
     expect(glueAfter).toEqual(fileAfter);
-    expect(glueAfter).toMatchObject({ Description: 'Changed', Parameters: { classification: 'parquet' }, StorageDescriptor: { Location: 's3://lake/orders/' } });
+    expect(glueAfter).toMatchObject({ Description: 'Orders — Changed', Parameters: { classification: 'parquet' }, StorageDescriptor: { Location: 's3://lake/orders/' } });
     await glue.close();
     client.destroy();
   });

@@ -116,7 +116,7 @@ export function targetContract(label: string, makeHarness: (ctx: ContractContext
         request(next, makeAsset({ description: 'New text' }), { create: false, strategy: 'delta', facets: ['content'], hashes: H2 }),
       );
       const stored = await harness.readTable(ref);
-      expect(stored?.Description).toBe('New text');
+      expect(stored?.Description).toBe('Orders — New text');
       expect(stored?.Parameters).toMatchObject({
         classification: 'parquet',
         'crawler.owner': 'lake-team',
@@ -172,7 +172,7 @@ export function targetContract(label: string, makeHarness: (ctx: ContractContext
       const ref = t.resolve(asset);
       const created = await t.previewWrite!(request(t, asset));
       expect(created).toContainEqual({ path: 'column id', kind: 'added', after: 'bigint "Order ID"' });
-      expect(created).toContainEqual({ path: 'description', kind: 'added', after: '"Sales orders"' });
+      expect(created).toContainEqual({ path: 'description', kind: 'added', after: '"Orders — Sales orders"' });
       expect(await harness.readTable(ref)).toBeUndefined();
 
       await t.write(request(t, asset));
@@ -193,6 +193,19 @@ export function targetContract(label: string, makeHarness: (ctx: ContractContext
       expect(diff).toContainEqual({ path: 'column tax', kind: 'added', after: 'int' });
       expect(diff.some((c) => c.path.includes('catalog_sync.'))).toBe(false);
       expect(await harness.readTable(ref)).toEqual(before);
+    });
+
+    it('previews a changed business name as a change of the Description, which says name and description', async () => {
+      const t = open();
+      const { ref } = await t.write(request(t, makeAsset()));
+      const next = open();
+      await next.readState([sales()]);
+      const renamed = makeAsset({ businessName: 'Sales Orders' });
+      const delta = request(next, renamed, { create: false, strategy: 'delta', facets: ['content'], hashes: H2 });
+      const diff = await next.previewWrite!(delta);
+      expect(diff).toContainEqual({ path: 'description', kind: 'changed', before: '"Orders — Sales orders"', after: '"Sales Orders — Sales orders"' });
+      await next.write(delta);
+      expect((await harness.readTable(ref))?.Description).toBe('Sales Orders — Sales orders');
     });
 
     it('deletes owned tables and reports missing ones as already gone', async () => {

@@ -46,7 +46,7 @@ describe('previewWrites', () => {
     ];
     const diffs = await previewWrites(actions, target, 2);
     expect([...diffs.keys()].sort()).toEqual(['SALES/Items', 'SALES/Orders']);
-    expect(diffs.get('SALES/Items')).toContainEqual({ path: 'description', kind: 'added', after: '"Order items"' });
+    expect(diffs.get('SALES/Items')).toContainEqual({ path: 'description', kind: 'added', after: '"Orders — Order items"' });
     expect(diffs.get('SALES/Orders')).toContainEqual({ path: 'column currency', kind: 'added', after: 'varchar(5) "Currency"' });
     expect(await readdir(root)).toEqual([]);
     expect(target.traffic().writes).toBe(0);

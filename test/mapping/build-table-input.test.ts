@@ -27,7 +27,7 @@ describe('buildTableInput', () => {
     const { input, warnings } = buildTableInput(makeAsset(), ctx());
     expect(warnings).toEqual([]);
     expect(input.Name).toBe('orders');
-    expect(input.Description).toBe('Sales orders');
+    expect(input.Description).toBe('Orders — Sales orders');
     expect(input.TableType).toBe('EXTERNAL_TABLE');
     expect(input.Parameters).toMatchObject({
       'catalog_sync.owner': 'nightly',
@@ -107,14 +107,42 @@ describe('buildTableInput', () => {
     const long = `${'d'.repeat(3000)}\nend`;
     const { input, warnings } = buildTableInput(makeAsset({ description: long }), ctx());
     expect(utf8(input.Description ?? '')).toBeLessThanOrEqual(2048);
-    expect(input.Parameters?.['datasphere.description']).toBe(long);
-    expect(warnings).toEqual([expect.stringContaining('description cut from 3004 to 2048')]);
+    expect(input.Description?.startsWith('Orders — ddd')).toBe(true);
+    expect(input.Description?.endsWith('…')).toBe(true);
+    // The full text of the Description field: business name and description, as they would have read uncut.
+    expect(input.Parameters?.['datasphere.description']).toBe(`Orders — ${long}`);
+    expect(warnings).toEqual([expect.stringContaining('description cut from 3015 to 2048')]);
   });
 
-  it('falls back to the business name when there is no description', () => {
-    const { input } = buildTableInput(makeAsset({ description: undefined, businessName: 'Sales Orders' }), ctx());
-    expect(input.Description).toBe('Sales Orders');
-    expect(input.Parameters).not.toHaveProperty('datasphere.description');
+  it('says the business name and the description, like a column comment says label and description', () => {
+    const both = buildTableInput(makeAsset({ businessName: 'Sales Orders', description: 'Every order, all channels' }), ctx()).input;
+    expect(both.Description).toBe('Sales Orders — Every order, all channels');
+    expect(both.Parameters).not.toHaveProperty('datasphere.description');
+    expect(both.Parameters?.['datasphere.businessName']).toBe('Sales Orders');
+  });
+
+  it('says a business name equal to the description once', () => {
+    const { input } = buildTableInput(makeAsset({ businessName: 'Sales orders', description: 'Sales orders' }), ctx());
+    expect(input.Description).toBe('Sales orders');
+  });
+
+  it('falls back to the business name when there is no description, and to the description when there is no name', () => {
+    const named = buildTableInput(makeAsset({ description: undefined, businessName: 'Sales Orders' }), ctx()).input;
+    expect(named.Description).toBe('Sales Orders');
+    expect(named.Parameters).not.toHaveProperty('datasphere.description');
+    const blankDescription = buildTableInput(makeAsset({ description: '  ', businessName: 'Sales Orders' }), ctx()).input;
+    expect(blankDescription.Description).toBe('Sales Orders');
+    const described = buildTableInput(makeAsset({ businessName: undefined, description: 'Every order' }), ctx()).input;
+    expect(described.Description).toBe('Every order');
+    const neither = buildTableInput(makeAsset({ businessName: ' ', description: undefined }), ctx()).input;
+    expect(neither).not.toHaveProperty('Description');
+  });
+
+  it('keeps line breaks in the Description (Glue allows them there) and the original text beside it', () => {
+    const { input, warnings } = buildTableInput(makeAsset({ businessName: 'Orders', description: 'line one\nline two\u0007' }), ctx());
+    expect(input.Description).toBe('Orders — line one\nline two ');
+    expect(input.Parameters?.['datasphere.description']).toBe('Orders — line one\nline two\u0007');
+    expect(warnings).toEqual([]);
   });
 
   it('reports unknown types and counts fallbacks', () => {

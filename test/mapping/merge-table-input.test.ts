@@ -93,7 +93,7 @@ describe('mergeTableInput', () => {
 
   it('full replaces columns, description and our parameters', () => {
     const merged = mergeTableInput(currentTable(), build(changedAsset(), NEW), 'full', ['schema', 'content', 'metadata'], mergeCtx);
-    expect(merged.Description).toBe('Sales orders, all channels');
+    expect(merged.Description).toBe('Orders (all) — Sales orders, all channels');
     expect(merged.StorageDescriptor?.Columns?.map((c) => [c.Name, c.Type, c.Comment])).toEqual([
       ['id', 'bigint', 'Order number'],
       ['amount', 'decimal(20,4)', 'Amount — Gross amount in document currency'],
@@ -116,7 +116,7 @@ describe('mergeTableInput', () => {
   it('delta changes the content fields and leaves columns untouched', () => {
     const current = currentTable();
     const merged = mergeTableInput(current, build(changedAsset(), NEW), 'delta', ['content'], mergeCtx);
-    expect(merged.Description).toBe('Sales orders, all channels');
+    expect(merged.Description).toBe('Orders (all) — Sales orders, all channels');
     expect(merged.Parameters?.['datasphere.businessName']).toBe('Orders (all)');
     expect(merged.StorageDescriptor?.Columns).toEqual(current.StorageDescriptor?.Columns);
     // Metadata parameters are not the content facet's.
@@ -147,7 +147,7 @@ describe('mergeTableInput', () => {
     expect(columns).toHaveLength(3);
     expect(columns[1]?.Parameters?.['datasphere.sourceType']).toBe('cds.Decimal(15,2)');
     expect(merged.Parameters?.['datasphere.tags']).toBe('["sales","finance"]');
-    expect(merged.Description).toBe('Sales orders, all channels');
+    expect(merged.Description).toBe('Orders (all) — Sales orders, all channels');
   });
 
   it('metadata-only removes a comment and label the source dropped', () => {

@@ -39,8 +39,8 @@ describe('file target versions', () => {
     const t = target(4);
     await writeTimes(t, 6);
     expect(await kept()).toEqual(['3.json', '4.json', '5.json']);
-    expect(await t.readVersion(ref, '6')).toMatchObject({ VersionId: '6', Description: 'v6' });
-    expect(await t.readVersion(ref, '4')).toMatchObject({ VersionId: '4', Description: 'v4' });
+    expect(await t.readVersion(ref, '6')).toMatchObject({ VersionId: '6', Description: 'Orders — v6' });
+    expect(await t.readVersion(ref, '4')).toMatchObject({ VersionId: '4', Description: 'Orders — v4' });
     expect(await t.readVersion(ref, '2')).toBeUndefined();
     // The listing of the database does not see the versions folder.
     expect((await t.readState(['ds_sales'])).map((x) => x.ref.table)).toEqual(['orders']);
@@ -51,14 +51,14 @@ describe('file target versions', () => {
     await writeTimes(t, 3);
     const v2 = await t.readVersion(ref, '2');
     expect(await t.restoreVersion(ref, v2!)).toEqual({ version: '4' });
-    expect(await t.readVersion(ref, '4')).toMatchObject({ Description: 'v2', Parameters: expect.objectContaining({ 'catalog_sync.hash.content': 'c2' }) });
+    expect(await t.readVersion(ref, '4')).toMatchObject({ Description: 'Orders — v2', Parameters: expect.objectContaining({ 'catalog_sync.hash.content': 'c2' }) });
 
     const fresh = target();
     await fresh.readState(['ds_sales']);
     expect(await fresh.delete([ref])).toEqual([{ ref, ok: true }]);
     expect(await fresh.readState(['ds_sales'])).toEqual([]);
     const last = await fresh.readVersion(ref, '4');
-    expect(last).toMatchObject({ Description: 'v2' });
+    expect(last).toMatchObject({ Description: 'Orders — v2' });
     expect(await fresh.restoreVersion(ref, last!)).toEqual({ version: '1' });
     expect((await fresh.readState(['ds_sales'])).map((x) => x.hashes?.content)).toEqual(['c2']);
   });

@@ -157,7 +157,7 @@ describe('FileTarget', () => {
     const asset = makeAsset({ description: 'New text' });
     await next.write(request(next, asset, { create: false, strategy: 'delta', facets: ['content'], hashes: H2 }));
     const updated = await readTable('ds_sales', 'orders');
-    expect(updated.Description).toBe('New text');
+    expect(updated.Description).toBe('Orders — New text');
     expect(updated.Parameters).toMatchObject({ classification: 'parquet', 'catalog_sync.hash.content': 'c2' });
     expect(updated.StorageDescriptor).toMatchObject({ Location: 's3://lake/orders/', SerdeInfo: { SerializationLibrary: 'parquet' } });
     expect(updated.VersionId).toBe('2');

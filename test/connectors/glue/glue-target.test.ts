@@ -167,7 +167,7 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     const updates = glue.bodies('UpdateTable') as { VersionId: string; TableInput: GlueTableInput }[];
     expect(updates.map((u) => u.VersionId)).toEqual(['3', '4']);
     expect(updates[1]?.TableInput.Parameters).toMatchObject({ 'lf.tag': 'pii', 'catalog_sync.hash.content': 'c2' });
-    expect(updates[1]?.TableInput.Description).toBe('New');
+    expect(updates[1]?.TableInput.Description).toBe('Orders — New');
     // The retry was conditional on the version re-read (4): it produced 5, and the target says so.
     expect(result.version).toBe('5');
     expect(glue.tables.get('ds_sales')?.get('orders')?.VersionId).toBe('5');
@@ -213,7 +213,7 @@ describe('GlueTarget on the Glue JSON protocol', () => {
     const updates = glue.bodies('UpdateTable') as { VersionId: string }[];
     expect(updates.map((u) => u.VersionId)).toEqual(['0', '1']); // refused at 0, re-read, written at 1
     const stored = glue.tables.get('ds_sales')?.get('orders');
-    expect(stored?.Description).toBe('v2');
+    expect(stored?.Description).toBe('Orders — v2');
     expect(stored?.Parameters?.['steward.tag']).toBe('pii');
     expect(stored?.StorageDescriptor?.Location).toBe('s3://lake/orders/');
     expect(stored?.VersionId).toBe('2');
@@ -243,7 +243,7 @@ describe('GlueTarget on the Glue JSON protocol', () => {
       const t = target({ skipArchive: false });
       const result = await update(t, token);
       expect(glue.calls.map((c) => c.operation)).toEqual(['UpdateTable']);
-      expect(glue.bodies('UpdateTable')[0]).toMatchObject({ VersionId: '3', TableInput: { Description: 'New' } });
+      expect(glue.bodies('UpdateTable')[0]).toMatchObject({ VersionId: '3', TableInput: { Description: 'Orders — New' } });
       expect(result).toMatchObject({ version: '4', selfContained: token });
       expect(result.drift).toBeUndefined();
     });
@@ -256,7 +256,7 @@ describe('GlueTarget on the Glue JSON protocol', () => {
       expect(glue.calls.map((c) => c.operation)).toEqual(['UpdateTable', 'GetTable', 'UpdateTable']);
       expect(glue.bodies('UpdateTable').map((b) => b['VersionId'])).toEqual(['3', '4']);
       const stored = glue.tables.get('ds_sales')?.get('orders');
-      expect(stored).toMatchObject({ Description: 'New', VersionId: '5', Parameters: { 'lf.tag': 'pii' }, StorageDescriptor: { Location: 's3://lake/orders/' } });
+      expect(stored).toMatchObject({ Description: 'Orders — New', VersionId: '5', Parameters: { 'lf.tag': 'pii' }, StorageDescriptor: { Location: 's3://lake/orders/' } });
       expect(result).toMatchObject({ version: '5', drift: { expectedVersion: '3', actualVersion: '4' } });
       expect(result.selfContained).toBeUndefined(); // it holds their parts now: read before the next write
     });
