@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Asset } from '../catalog/asset.ts';
-import type { ExtractOptions, KnownAsset, ListOptions, Source, SpaceExtract } from '../catalog/source.ts';
+import type { ExtractOptions, ListOptions, Source, SpaceExtract } from '../catalog/source.ts';
 import type { Traffic } from '../catalog/traffic.ts';
+import { tagValidator, unwrapKnown } from './validator-digest.ts';
 import type { LfTagMapping } from './lf-tags.ts';
 import { withLfTags } from './lf-tags.ts';
 
@@ -40,7 +41,7 @@ export class LfTagsSource implements Source {
 
   async listSpaces(options?: ListOptions): Promise<string[]> {
     if (options?.known === undefined) return this.#inner.listSpaces(options);
-    return this.#inner.listSpaces({ ...options, known: unwrapKnown(options.known, this.#digest) });
+    return this.#inner.listSpaces({ ...options, known: unwrapKnown(options.known, SEPARATOR, this.#digest) });
   }
 
   traffic(): Traffic {
@@ -48,32 +49,15 @@ export class LfTagsSource implements Source {
   }
 
   async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
-    const extract = await this.#inner.extractSpace(space, { ...options, known: unwrapKnown(options.known, this.#digest) });
+    const extract = await this.#inner.extractSpace(space, { ...options, known: unwrapKnown(options.known, SEPARATOR, this.#digest) });
     return {
       ...extract,
       items: extract.items.map((item) => {
-        const validator = item.validator === undefined ? undefined : `${item.validator}${SEPARATOR}${this.#digest}`;
+        const validator = tagValidator(item.validator, SEPARATOR, this.#digest);
         if (item.state === 'not-modified') return validator === undefined ? item : { ...item, validator };
         const asset: Asset = withLfTags(item.asset, this.#mapping);
         return { ...item, asset, ...(validator !== undefined ? { validator } : {}) };
       }),
     };
   }
-}
-
-/** The inner source's own validators, where they were taken under this mapping; none (read it again) otherwise. */
-function unwrapKnown(known: ReadonlyMap<string, KnownAsset>, digest: string): Map<string, KnownAsset> {
-  const out = new Map<string, KnownAsset>();
-  for (const [id, entry] of known) {
-    const validator = unwrap(entry.validator, digest);
-    out.set(id, validator === undefined ? {} : { ...entry, validator });
-  }
-  return out;
-}
-
-function unwrap(validator: string | undefined, digest: string): string | undefined {
-  if (validator === undefined) return undefined;
-  const at = validator.lastIndexOf(SEPARATOR);
-  if (at < 0) return undefined;
-  return validator.slice(at + SEPARATOR.length) === digest ? validator.slice(0, at) : undefined;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ExtractOptions, KnownAsset, ListOptions, Source, SpaceExtract } from '../catalog/source.ts';
+import type { ExtractOptions, ListOptions, Source, SpaceExtract } from '../catalog/source.ts';
 import type { Traffic } from '../catalog/traffic.ts';
+import { tagValidator, unwrapKnown } from './validator-digest.ts';
 import type { StorageRule } from './storage-rules.ts';
 import { checkLocationTemplates, StorageRules } from './storage-rules.ts';
 import type { StorageFormats } from './storage-formats.ts';
@@ -43,7 +44,7 @@ export class StorageRulesSource implements Source {
   async listSpaces(options?: ListOptions): Promise<string[]> {
     if (options?.known === undefined) return this.#inner.listSpaces(options);
     const { digest } = await this.#compile();
-    return this.#inner.listSpaces({ ...options, known: unwrapKnown(options.known, digest) });
+    return this.#inner.listSpaces({ ...options, known: unwrapKnown(options.known, SEPARATOR, digest) });
   }
 
   traffic(): Traffic {
@@ -52,11 +53,11 @@ export class StorageRulesSource implements Source {
 
   async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
     const { rules, digest } = await this.#compile();
-    const extract = await this.#inner.extractSpace(space, { ...options, known: unwrapKnown(options.known, digest) });
+    const extract = await this.#inner.extractSpace(space, { ...options, known: unwrapKnown(options.known, SEPARATOR, digest) });
     return {
       ...extract,
       items: extract.items.map((item) => {
-        const validator = item.validator === undefined ? undefined : `${item.validator}${SEPARATOR}${digest}`;
+        const validator = tagValidator(item.validator, SEPARATOR, digest);
         if (item.state === 'not-modified') return validator === undefined ? item : { ...item, validator };
         const asset = rules.apply(item.asset);
         return { ...item, asset, ...(validator !== undefined ? { validator } : {}) };
@@ -71,22 +72,4 @@ export class StorageRulesSource implements Source {
     }));
     return this.#compiled;
   }
-}
-
-/** The source's validator when it was taken under these rules; undefined (read it again) otherwise. */
-/** The inner source's own validators, as it gave them (a copy: one look-up per asset is all it does with them). */
-function unwrapKnown(known: ReadonlyMap<string, KnownAsset>, digest: string): Map<string, KnownAsset> {
-  const out = new Map<string, KnownAsset>();
-  for (const [id, entry] of known) {
-    const validator = unwrap(entry.validator, digest);
-    out.set(id, validator === undefined ? {} : { ...entry, validator });
-  }
-  return out;
-}
-
-function unwrap(validator: string | undefined, digest: string): string | undefined {
-  if (validator === undefined) return undefined;
-  const at = validator.lastIndexOf(SEPARATOR);
-  if (at < 0) return undefined;
-  return validator.slice(at + SEPARATOR.length) === digest ? validator.slice(0, at) : undefined;
 }

@@ -29,6 +29,16 @@ const REQUEST_TIMEOUT_MS = 60_000;
  * throttling — and every HTTP attempt is counted into `traffic` (its header bytes alone also into `overhead`).
  */
 export function createGlueClient(options: GlueClientOptions, traffic: Traffic, overhead?: WireOverhead): GlueClient {
+  const client = new GlueClient(sdkClientConfig(options));
+  countGlueTraffic(client, traffic, overhead);
+  return client;
+}
+
+/**
+ * The configuration every AWS client of the Glue target shares (Glue, and Lake Formation for LF-Tags): region,
+ * endpoint, attempts, the adaptive retry mode and the connection and request timeouts.
+ */
+export function sdkClientConfig(options: GlueClientOptions): GlueClientConfig {
   const config: GlueClientConfig = {
     region: options.region,
     maxAttempts: options.maxAttempts,
@@ -37,7 +47,5 @@ export function createGlueClient(options: GlueClientOptions, traffic: Traffic, o
   };
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.retryStrategy !== undefined) config.retryStrategy = options.retryStrategy;
-  const client = new GlueClient(config);
-  countGlueTraffic(client, traffic, overhead);
-  return client;
+  return config;
 }

@@ -1,14 +1,10 @@
 import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
-import type { LakeFormationClientConfig } from '@aws-sdk/client-lakeformation';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { Traffic } from '../../catalog/traffic.ts';
 import type { GlueClientOptions } from './create-glue-client.ts';
+import { sdkClientConfig } from './create-glue-client.ts';
 import { countGlueTraffic } from './glue-traffic-middleware.ts';
 import type { WireOverhead } from './glue-traffic-middleware.ts';
-
-/** As for Glue (create-glue-client.ts): a hung connection fails the one call, and the SDK's retries take over. */
-const CONNECTION_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * The Lake Formation client the LF-Tag calls go through: the Glue target's region, endpoint (moto in tests) and
@@ -18,15 +14,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
  * lf-tagging.ts, with a dynamic import) when `governance.lfTags` is enabled and a run has tags to read or write.
  */
 export function createLakeFormationClient(options: GlueClientOptions, traffic: Traffic, overhead?: WireOverhead): LakeFormationClient {
-  const config: LakeFormationClientConfig = {
-    region: options.region,
-    maxAttempts: options.maxAttempts,
-    retryMode: 'adaptive',
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-  };
-  if (options.endpoint !== undefined) config.endpoint = options.endpoint;
-  if (options.retryStrategy !== undefined) config.retryStrategy = options.retryStrategy;
-  const client = new LakeFormationClient(config);
+  const client = new LakeFormationClient(sdkClientConfig(options));
   // The counter reads only the HTTP request and response, never a command's own types: any SDK v3 client's
   // middleware stack takes it as the Glue client's does.
   countGlueTraffic(client as unknown as GlueClient, traffic, overhead);
