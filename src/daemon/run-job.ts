@@ -64,7 +64,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   };
 }
 
-function resultOf(outcome: { interrupted: boolean; stoppedBy?: { code: string; message: string } }, summary: HistoryRecord): JobResult {
+/** What a finished run means for its job: succeeded, partial, interrupted or failed, with the error a failure carries. */
+export function resultOf(outcome: { interrupted: boolean; stoppedBy?: { code: string; message: string } }, summary: HistoryRecord): JobResult {
   if (outcome.interrupted) return { outcome: 'interrupted', summary };
   if (outcome.stoppedBy) return { outcome: 'failed', summary, error: { code: outcome.stoppedBy.code, message: outcome.stoppedBy.message } };
   // Compared as text: the engine's status set may grow (guard-stopped, failed), and anything but ok/partial fails the job.
@@ -72,5 +73,6 @@ function resultOf(outcome: { interrupted: boolean; stoppedBy?: { code: string; m
   if (status === 'ok') return { outcome: 'succeeded', summary };
   if (status === 'partial') return { outcome: 'partial', summary };
   if (status === 'stopped') return { outcome: 'interrupted', summary };
-  return { outcome: 'failed', summary, error: { code: 'RUN_FAILED', message: `the run ended with status ${status}` } };
+  // A run that failed with a typed error (a checkpoint that could not be written) says which; the job carries its code.
+  return { outcome: 'failed', summary, error: summary.error ?? { code: 'RUN_FAILED', message: `the run ended with status ${status}` } };
 }
