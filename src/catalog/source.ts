@@ -36,6 +36,12 @@ export type ExtractedItem =
 export interface SpaceExtract {
   space: string;
   /**
+   * The space's label as the source shows it (Datasphere's catalog `label`, e.g. "Sales & Distribution"): what the
+   * target says of the space's database where people read it. Absent where the source has none or could not read
+   * it — then the target leaves the Description of an existing database as it is.
+   */
+  label?: string;
+  /**
    * True only when the listing of the space completed without error. Absence from an incomplete
    * listing never means deletion.
    */

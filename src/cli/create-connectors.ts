@@ -69,9 +69,12 @@ function connectorSource(config: Config, logger?: EngineLogger): Source {
 export async function createTarget(config: Config, logger?: EngineLogger): Promise<Target> {
   const mapping = await loadMapping(config.mapping);
   const target = config.target;
+  // A database replicated from a Glue source is not a Datasphere space: without a configured template it gets no
+  // Description ("" asks for none), rather than the Datasphere one (mapping/database-description.ts).
+  const noDatasphereDescription = config.source.type === 'glue' ? { databaseDescription: '' } : {};
   switch (target.type) {
     case 'file':
-      return new FileTarget({ path: target.path, databasePrefix: target.databasePrefix, job: config.job.name, mapping, keepVersions: target.keepVersions, ...(logger ? { logger } : {}) });
+      return new FileTarget({ path: target.path, databasePrefix: target.databasePrefix, job: config.job.name, mapping, keepVersions: target.keepVersions, ...noDatasphereDescription, ...(logger ? { logger } : {}) });
     case 'glue': {
       // Loaded on demand: runs against the file target never pay for loading the AWS SDK.
       replaceAwsSdkNodeNotice(logger);
@@ -80,7 +83,7 @@ export async function createTarget(config: Config, logger?: EngineLogger): Promi
         ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}),
         ...(target.catalogId !== undefined ? { catalogId: target.catalogId } : {}),
         databasePrefix: target.databasePrefix,
-        ...(target.databaseDescription !== undefined ? { databaseDescription: target.databaseDescription } : {}),
+        ...(target.databaseDescription !== undefined ? { databaseDescription: target.databaseDescription } : noDatasphereDescription),
         ...(config.storage.databaseLocation !== undefined ? { databaseLocationUri: config.storage.databaseLocation } : {}),
         databaseParameters: target.databaseParameters,
         skipArchive: target.skipArchive,

@@ -53,7 +53,7 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   'target.glue.endpoint': 'A Glue-compatible endpoint instead of the regional one: a VPC interface endpoint, or a local test server (moto: http://127.0.0.1:5000).',
   'target.glue.catalogId': "The 12-digit account id of the Data Catalog to write to (cross-account catalogs); the caller's own account when not set.",
   'target.glue.databasePrefix': 'A space maps to database <databasePrefix><space>, lowercased. Glue names are lowercase, at most 255 bytes.',
-  'target.glue.databaseDescription': 'Description of each database this tool creates; {space} is replaced by the space name. At most 2048 characters.',
+  'target.glue.databaseDescription': 'Description of each database this tool creates, and of those it created when their space\'s label changes: {space} is replaced by the space technical name, {label} by its label (the name where it has none); "" for none. Not set: "SAP Datasphere space <label> (<SPACE>)", or "SAP Datasphere space <SPACE>" for a space without a label (a Glue source: none). At most 2048 bytes (cut, with a warning).',
   'target.glue.databaseParameters': 'Parameters of each database this tool creates, besides its own. Existing databases are never changed.',
   'target.glue.skipArchive': "UpdateTable without archiving the previous table version. false (the default) keeps Glue's version history, which `catalog-sync rollback` restores; true keeps none, and a rollback of an update is then refused.",
   'target.glue.keepVersions': 'Versions of each of our tables kept after each write; older ones are deleted with BatchDeleteTableVersion, far below Glue\'s 100,000 per table and 1,000,000 per account.',

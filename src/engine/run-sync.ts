@@ -16,6 +16,7 @@ import { commitRun, NOTHING_VERIFIED } from './commit-run.ts';
 import { DriftError, GuardError } from './engine-errors.ts';
 import type { EngineLogger } from './engine-logger.ts';
 import { assertFoundSomething, extractSpaces } from './extract-spaces.ts';
+import { labelSpaces, SpaceLabels } from './label-spaces.ts';
 import type { ConflictPolicy, DeletionPolicy } from './plan-sync.ts';
 import { planSync } from './plan-sync.ts';
 import { planPartitions } from './plan-partitions.ts';
@@ -113,6 +114,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     keepUnchanged: keepDefinition(options, target),
   });
   const sourceBytes = new Map<string, number>();
+  const labels = new SpaceLabels();
   const extracted = await extractSpaces({
     source,
     requested: options.spaces,
@@ -125,6 +127,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     logger,
     onExtract: (extract) => {
       recordSourceBytes(extract, sourceBytes);
+      labels.add(extract);
       detector.add(extract);
     },
     ...(deps.signal ? { signal: deps.signal } : {}),
@@ -162,6 +165,8 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   let verification = NOTHING_VERIFIED;
   const previews = dryRun ? await preview(plan, target, options.concurrency, logger) : undefined;
   if (!options.planOnly && !(stop && !dryRun)) {
+    // The spaces' labels on their databases (Description): before the writes, so a database they create says them.
+    if (!dryRun) await labelSpaces(target, labels, logger);
     deps.onPhase?.('apply', plan.actions.length);
     applied = await applyPlan(plan.actions, {
       target,

@@ -1,5 +1,5 @@
 import { boundText } from '../../catalog/bounded-text.ts';
-import { assetRecordOf, spaceNameOf } from './catalog-records.ts';
+import { assetRecordOf, spaceLabelOf, spaceNameOf } from './catalog-records.ts';
 import type { AssetRecord } from './catalog-records.ts';
 import { DatasphereHttpError, excerpt } from './datasphere-errors.ts';
 import type { DatasphereHttp } from './datasphere-http.ts';
@@ -15,21 +15,31 @@ export interface AssetListing {
   servedPageSize?: number;
 }
 
+/** The catalog's spaces: their names, sorted, and the labels the entries give (name → label). */
+export interface SpaceListing {
+  names: string[];
+  labels: Map<string, string>;
+}
+
 /**
- * Every space the technical user can see in the catalog. Throws when the list cannot be read completely:
- * a run that silently skipped the spaces it could not see would look like a successful one.
+ * Every space the technical user can see in the catalog, with its label. Throws when the list cannot be read
+ * completely: a run that silently skipped the spaces it could not see would look like a successful one.
  */
-export async function listSpaceNames(http: DatasphereHttp, urls: TenantUrls, pageSize: number): Promise<string[]> {
+export async function listSpaces(http: DatasphereHttp, urls: TenantUrls, pageSize: number): Promise<SpaceListing> {
   const listing = await listPages(http, urls, { url: urls.spaces(), operation: 'spaces', pageSize, count: true });
   if (!listing.complete) throw new DatasphereHttpError(boundText(`could not list the spaces: ${listing.reason ?? 'listing incomplete'}`), 'spaces', listing.status);
   const names = new Set<string>();
+  const labels = new Map<string, string>();
   for (const item of listing.items) {
     const name = spaceNameOf(item);
     if (name === undefined) throw new DatasphereHttpError(`could not list the spaces: an entry names no space (${excerpt(JSON.stringify(item) ?? String(item), http.redactor, 100)})`, 'spaces');
     names.add(name);
+    const label = spaceLabelOf(item);
+    if (label !== undefined && !labels.has(name)) labels.set(name, label);
   }
-  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { names: [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), labels };
 }
+
 
 /**
  * The catalog's assets of one space. A record that names no asset makes the listing incomplete: it might be

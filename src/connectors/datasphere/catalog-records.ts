@@ -24,6 +24,11 @@ export function spaceNameOf(item: unknown): string | undefined {
   return nonEmpty(item['name']) ?? nonEmpty(item['id']) ?? nonEmpty(item['spaceName']);
 }
 
+/** A space entry's label (`{ "name": "SALES", "label": "Sales & Distribution" }`); undefined when it gives none. */
+export function spaceLabelOf(item: unknown): string | undefined {
+  return isRecord(item) ? nonEmpty(item['label']) : undefined;
+}
+
 /** An asset record, or undefined when it names no asset (the caller then cannot trust the listing). */
 export function assetRecordOf(item: unknown): AssetRecord | undefined {
   if (!isRecord(item)) return undefined;

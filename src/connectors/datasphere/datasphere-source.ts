@@ -5,7 +5,7 @@ import type { AssetFailure, AssetWarning, ExtractOptions, ExtractedItem, Source,
 import type { Traffic } from '../../catalog/traffic.ts';
 import { nameProblem } from '../../formats/text/name-problem.ts';
 import { decodeValidator } from './asset-validator.ts';
-import { listAssetRecords, listSpaceNames } from './catalog-listing.ts';
+import { listAssetRecords, listSpaces } from './catalog-listing.ts';
 import { isAbortError } from './datasphere-errors.ts';
 import { messageOf } from '../../catalog/message-of.ts';
 import { DatasphereHttp } from './datasphere-http.ts';
@@ -66,6 +66,10 @@ export class DatasphereSource implements Source {
   private readonly urls: TenantUrls;
   private readonly assetNames: NamePatterns;
   private readonly pageSize: number;
+  /** The spaces' labels as the catalog's space list gives them (name → label), for each SpaceExtract. */
+  private readonly labels = new Map<string, string>();
+  /** Whether this instance has read the space list for its labels (configured names need it for nothing else). */
+  private labelsRead = false;
 
   constructor(private readonly options: DatasphereSourceOptions) {
     this.urls = new TenantUrls(options.tenantUrl, options.catalogPrefix ?? DEFAULT_CATALOG_PREFIX);
@@ -88,13 +92,20 @@ export class DatasphereSource implements Source {
 
   /**
    * The configured spaces, or those of the catalog that match them. The token is fetched first in any case,
-   * so wrong credentials stop the run here (exit 1) instead of failing every space.
+   * so wrong credentials stop the run here (exit 1) instead of failing every space. The catalog's space list also
+   * gives each space's label; where the spaces are configured by name it is read for that alone, once, and a
+   * failure there costs only the labels (a warning), never the run.
    */
   async listSpaces(): Promise<string[]> {
     await this.http.authenticate();
     const configured = [...new Set(this.options.spaces ?? [])];
-    if (configured.length > 0 && !configured.some(isGlob)) return configured.sort(compareText);
-    const listed = await listSpaceNames(this.http, this.urls, this.pageSize);
+    if (configured.length > 0 && !configured.some(isGlob)) {
+      await this.readLabels();
+      return configured.sort(compareText);
+    }
+    const listing = await listSpaces(this.http, this.urls, this.pageSize);
+    this.keepLabels(listing.labels);
+    const listed = listing.names;
     if (configured.length === 0) return listed;
     const patterns = configured.filter(isGlob).map(globToRegExp);
     // A literal name is kept even when the catalog does not list it: its failure then shows in the run.
@@ -150,6 +161,8 @@ export class DatasphereSource implements Source {
     failures.sort((a, b) => compareText(a.assetId, b.assetId));
     warnings.sort((a, b) => compareText(a.assetId, b.assetId));
     const extract: SpaceExtract = { space, complete: listing.complete, items, failures, warnings };
+    const label = this.labels.get(space);
+    if (label !== undefined) extract.label = label;
     if (!listing.complete) extract.incompleteReason = this.safe(listing.reason ?? 'asset listing incomplete');
     logger?.info(
       {
@@ -168,6 +181,23 @@ export class DatasphereSource implements Source {
 
   traffic(): Traffic {
     return this.http.traffic();
+  }
+
+  /** The labels of the configured spaces, from the catalog's space list: once per instance, best effort. */
+  private async readLabels(): Promise<void> {
+    if (this.labelsRead) return;
+    this.labelsRead = true;
+    try {
+      this.keepLabels((await listSpaces(this.http, this.urls, this.pageSize)).labels);
+    } catch (error) {
+      this.options.logger?.warn({ err: this.safe(messageOf(error)) }, "could not read the spaces' labels from the catalog; their databases keep the Descriptions they have");
+    }
+  }
+
+  private keepLabels(labels: ReadonlyMap<string, string>): void {
+    this.labelsRead = true;
+    this.labels.clear();
+    for (const [space, label] of labels) this.labels.set(space, label);
   }
 
   /** A message as it may leave the connector: redacted first, then bounded (the other order could leave part of a secret). */

@@ -39,6 +39,10 @@ import {
   TableNotFoundError,
 } from './file-target-errors.ts';
 import { refKey } from '../../catalog/ref-key.ts';
+import { messageOf } from '../../catalog/message-of.ts';
+import type { SpaceLabelling, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
+import { databaseDescription, descriptionStep } from '../../mapping/database-description.ts';
+import { databaseFilePath, readDatabaseFile } from './database-file.ts';
 import {
   assertStorableDatabase,
   assertStorableRef,
@@ -62,6 +66,8 @@ export interface FileTargetOptions {
   logger?: CleanupLogger;
   /** Versions of each table kept, the current one included (as Glue keeps table versions); default 10. */
   keepVersions?: number;
+  /** The databases' Description template, as the Glue target's (mapping/database-description.ts): "" for none. */
+  databaseDescription?: string;
 }
 
 /** Glue answers GetTables in pages of at most 100 tables; the traffic figures follow suit. */
@@ -76,7 +82,7 @@ const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(v
  * (TableInput fields plus DatabaseName, VersionId "1", "2", … and times). Traffic is counted in Glue request
  * terms (operation names, pages of 100, compact JSON bodies) so the figures compare with the Glue target's.
  */
-export class FileTarget implements Target, TableVersions {
+export class FileTarget implements Target, TableVersions, SpaceLabelling {
   readonly type = 'file';
   readonly versioned = true;
   readonly identity: TargetIdentity;
@@ -90,6 +96,8 @@ export class FileTarget implements Target, TableVersions {
   /** The same for single tables read by readTables (databases not listed): the version, or null when missing. */
   readonly #read = new Map<string, string | undefined | null>();
   readonly #databases = new Map<string, Promise<void>>();
+  /** Space → label, as the source gave them in this run (labelSpaces): a database created later says them. */
+  readonly #labels = new Map<string, string>();
   readonly #traffic: Traffic = emptyTraffic();
   #removedTempFiles = 0;
   /** Database folders this instance has looked at for stale temp files. */
@@ -108,6 +116,41 @@ export class FileTarget implements Target, TableVersions {
 
   databaseFor(space: string): string {
     return databaseName(space, this.#options.databasePrefix);
+  }
+
+  /**
+   * SpaceLabelling, as the Glue target does it: databases created from now on say their space's label, and the
+   * `_database.json` of an existing database this job created gets the Description they make where it says another
+   * (counted as GetDatabase, and UpdateDatabase where it changes). Someone else's database is left as it is.
+   */
+  async labelSpaces(labels: ReadonlyMap<string, string>): Promise<SpaceLabelOutcome> {
+    const outcome: SpaceLabelOutcome = { updated: [], warnings: [] };
+    const chosen = new Map<string, [string, string]>();
+    for (const [space, label] of labels) {
+      this.#labels.set(space, label);
+      const database = this.databaseFor(space);
+      if (!chosen.has(database)) chosen.set(database, [space, label]);
+    }
+    for (const [database, [space, label]] of chosen) {
+      try {
+        assertStorableDatabase(database);
+        const found = await readDatabaseFile(this.#options.path, database);
+        recordCall(this.#traffic, 'GetDatabase', jsonBytes({ Name: database }), found?.bytes ?? 0, false);
+        if (!found) continue;
+        this.#databases.set(database, Promise.resolve());
+        const wanted = databaseDescription(this.#options.databaseDescription, space, label).value;
+        if (descriptionStep(found.database, wanted, this.#options.job) !== 'update' || wanted === undefined) continue;
+        const stored = { ...found.database, Description: wanted };
+        await atomicWriteFile(databaseFilePath(this.#options.path, database), `${JSON.stringify(stored, null, 2)}\n`);
+        const input = { Name: found.database.Name ?? database, Description: wanted, ...(found.database.Parameters ? { Parameters: found.database.Parameters } : {}) };
+        recordCall(this.#traffic, 'UpdateDatabase', jsonBytes({ Name: database, DatabaseInput: input }), 0, true);
+        outcome.updated.push(database);
+      } catch (error) {
+        outcome.warnings.push(`database ${database}: could not bring its Description in step with the label of space ${space}: ${messageOf(error)}`);
+      }
+    }
+    outcome.updated.sort();
+    return outcome;
   }
 
   async readState(databases: string[]): Promise<TargetTable[]> {
@@ -168,7 +211,7 @@ export class FileTarget implements Target, TableVersions {
     if (!current && !request.create) warnings.push(`${refKey(ref)} was missing; created it`);
     const { built, input } = this.#writeInput(request, current);
     warnings.push(...built.warnings);
-    const { version, storedBytes } = await this.#store(ref, input, current);
+    const { version, storedBytes } = await this.#store(ref, input, current, request.asset.space);
     return { ref, version, storedBytes, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
   }
 
@@ -383,8 +426,8 @@ export class FileTarget implements Target, TableVersions {
     recordCall(this.#traffic, 'GetTable', jsonBytes({ DatabaseName: ref.database, Name: ref.table }), received, false);
   }
 
-  async #store(ref: TableRef, input: GlueTableInput, current: GlueTable | undefined): Promise<{ version: string; storedBytes: number }> {
-    await this.#ensureDatabase(ref.database);
+  async #store(ref: TableRef, input: GlueTableInput, current: GlueTable | undefined, space?: string): Promise<{ version: string; storedBytes: number }> {
+    await this.#ensureDatabase(ref.database, space ?? ref.database);
     const now = this.#now().toISOString();
     const version = current ? String((Number.parseInt(current.VersionId ?? '0', 10) || 0) + 1) : '1';
     const table: GlueTable = {
@@ -407,22 +450,24 @@ export class FileTarget implements Target, TableVersions {
   }
 
   /** CreateDatabase before the first table goes in; concurrent writers share one attempt. */
-  #ensureDatabase(database: string): Promise<void> {
+  #ensureDatabase(database: string, space: string): Promise<void> {
     let ready = this.#databases.get(database);
     if (!ready) {
-      ready = this.#createDatabase(database);
+      ready = this.#createDatabase(database, space);
       ready.catch(() => this.#databases.delete(database));
       this.#databases.set(database, ready);
     }
     return ready;
   }
 
-  async #createDatabase(database: string): Promise<void> {
+  async #createDatabase(database: string, space: string): Promise<void> {
     const folder = join(this.#options.path, database);
     await mkdir(folder, { recursive: true });
     const file = join(folder, DATABASE_FILE);
     if (await stat(file).then(() => true, () => false)) return;
-    const input: GlueDatabaseInput = { Name: database, Parameters: { [OWNER_KEY]: this.#options.job } };
+    // The Description the Glue target gives the same database (mapping/database-description.ts).
+    const description = databaseDescription(this.#options.databaseDescription, space, this.#labels.get(space)).value;
+    const input: GlueDatabaseInput = { Name: database, ...(description !== undefined ? { Description: description } : {}), Parameters: { [OWNER_KEY]: this.#options.job } };
     await atomicWriteFile(file, `${JSON.stringify({ ...input, CreateTime: this.#now().toISOString() }, null, 2)}\n`);
     recordCall(this.#traffic, 'CreateDatabase', jsonBytes({ DatabaseInput: input }), 0, true);
   }

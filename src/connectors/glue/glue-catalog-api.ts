@@ -7,9 +7,10 @@ import {
   GetTableCommand,
   GetTableVersionCommand,
   GetTablesCommand,
+  UpdateDatabaseCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
-import type { GlueClient, Table, TableError } from '@aws-sdk/client-glue';
+import type { Database, DatabaseInput, GlueClient, Table, TableError } from '@aws-sdk/client-glue';
 import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
 import type { TableRef } from '../../catalog/target.ts';
@@ -105,6 +106,27 @@ export class GlueCatalogApi {
       if (isCode(error, 'EntityNotFoundException')) return false;
       throw error;
     }
+  }
+
+  /** The database as Glue holds it; undefined when there is none. */
+  async getDatabase(database: string): Promise<Database | undefined> {
+    try {
+      const out = await this.#send('GetDatabase', database, () =>
+        this.#client.send(new GetDatabaseCommand({ ...this.#catalog, Name: database })),
+        NOT_FOUND,
+      );
+      return out.Database;
+    } catch (error) {
+      if (isCode(error, 'EntityNotFoundException')) return undefined;
+      throw error;
+    }
+  }
+
+  /** UpdateDatabase replaces the whole definition: `input` must carry everything the database is to keep. */
+  async updateDatabase(database: string, input: DatabaseInput): Promise<void> {
+    await this.#send('UpdateDatabase', database, () =>
+      this.#client.send(new UpdateDatabaseCommand({ ...this.#catalog, Name: database, DatabaseInput: input })),
+    );
   }
 
   async createDatabase(input: GlueDatabaseInput): Promise<CreateOutcome> {

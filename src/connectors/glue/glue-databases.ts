@@ -1,14 +1,22 @@
+import type { Database, DatabaseInput } from '@aws-sdk/client-glue';
+import { messageOf } from '../../catalog/message-of.ts';
+import type { SpaceLabelOutcome } from '../../catalog/space-labels.ts';
+import { databaseDescription, descriptionStep } from '../../mapping/database-description.ts';
 import type { GlueDatabaseInput } from '../../mapping/glue-table.ts';
+import { GLUE_LIMITS } from '../../mapping/glue-limits.ts';
 import { sortedRecord } from '../../mapping/stable-json.ts';
 import { OWNER_KEY } from '../../mapping/table-parameters.ts';
-import { enforceDatabaseLimits } from './enforce-glue-limits.ts';
+import { assertGlueName, enforceDatabaseLimits } from './enforce-glue-limits.ts';
 import type { GlueCatalogApi } from './glue-catalog-api.ts';
 
 export interface GlueDatabaseOptions {
   job: string;
   /** The business parameter prefix; the space name is written as `<prefix>space`. */
   parameterPrefix: string;
-  /** `{space}` is replaced by the space name. */
+  /**
+   * Description template: `{space}` is replaced by the space name, `{label}` by its label (the name where it has
+   * none); "" writes none; not set, mapping/database-description.ts says what (`SAP Datasphere space <label> (<SPACE>)`).
+   */
   description?: string;
   /** `{space}` is replaced by the space name: where the space's replicated data lies (`storage.databaseLocation`). */
   locationUri?: string;
@@ -18,18 +26,28 @@ export interface GlueDatabaseOptions {
 /** The parameter naming the Datasphere space a database mirrors (under the business prefix). */
 export const SPACE_PARAMETER = 'space';
 
+/** One space whose label the source gave, and the database it maps to. */
+export interface LabelledSpace {
+  database: string;
+  space: string;
+  label: string;
+}
+
 /**
  * Which Glue databases exist, and CreateDatabase for those that do not, once each. What readState saw is taken
  * as known (a GetTables that found no database means it is missing); otherwise one GetDatabase asks. Concurrent
- * writes into a new database share one attempt. We never update or delete a database: it may hold other
- * tools' tables, and tags or LF permissions on it are someone else's — save, with `governance.lfTags` on, the
- * LF-Tag keys this job is configured to set (lf-tagging.ts).
+ * writes into a new database share one attempt. We never delete a database: it may hold other tools' tables, and
+ * tags or LF permissions on it are someone else's — save, with `governance.lfTags` on, the LF-Tag keys this job is
+ * configured to set (lf-tagging.ts). The one thing we update is the Description of a database this job created
+ * (our marker in its Parameters), when its space's label asks for another (relabel).
  */
 export class GlueDatabases {
   readonly #api: GlueCatalogApi;
   readonly #options: GlueDatabaseOptions;
   readonly #exists = new Map<string, boolean>();
   readonly #pending = new Map<string, Promise<string[]>>();
+  /** Space → label, as the source gave them in this run (relabel); a database created later says them. */
+  readonly #labels = new Map<string, string>();
 
   constructor(api: GlueCatalogApi, options: GlueDatabaseOptions) {
     this.#api = api;
@@ -60,14 +78,57 @@ export class GlueDatabases {
     }
   }
 
-  /** The DatabaseInput for a space: config description and parameters, our marker and the space name. */
-  input(database: string, space: string): GlueDatabaseInput {
+  /**
+   * The DatabaseInput for a space: its Description, config location and parameters, our marker and the space name;
+   * with a warning where the Description had to be cut to Glue's limit.
+   */
+  input(database: string, space: string): { input: GlueDatabaseInput; warnings: string[] } {
     const { job, parameterPrefix, description, locationUri, parameters } = this.#options;
     const input: GlueDatabaseInput = { Name: database };
-    if (description !== undefined && description !== '') input.Description = description.replaceAll('{space}', space);
+    const text = databaseDescription(description, space, this.#labels.get(space));
+    if (text.value !== undefined) input.Description = text.value;
     if (locationUri !== undefined) input.LocationUri = locationUri.replaceAll('{space}', space);
     input.Parameters = sortedRecord({ ...parameters, [`${parameterPrefix}${SPACE_PARAMETER}`]: space, [OWNER_KEY]: job });
-    return input;
+    return { input, warnings: text.truncatedFrom === undefined ? [] : [cutWarning(database, text.truncatedFrom)] };
+  }
+
+  /**
+   * The spaces' labels for this run: databases created from now on say them, and each existing database of these
+   * spaces that this job created gets its Description brought in step (UpdateDatabase, only where it differs). One
+   * GetDatabase per database tells; a database someone else owns is left as it is. A database that cannot be read or
+   * updated (glue:UpdateDatabase not granted, say) is a warning, never the run's failure.
+   */
+  async relabel(spaces: readonly LabelledSpace[]): Promise<SpaceLabelOutcome> {
+    const outcome: SpaceLabelOutcome = { updated: [], warnings: [] };
+    // Two spaces mapping to one database: the first one's label speaks for it.
+    const chosen = new Map<string, LabelledSpace>();
+    for (const one of spaces) if (!chosen.has(one.database)) chosen.set(one.database, one);
+    for (const { space, label } of spaces) this.#labels.set(space, label);
+    await Promise.all([...chosen.values()].map(async (one) => this.#relabelOne(one, outcome)));
+    outcome.updated.sort();
+    return outcome;
+  }
+
+  async #relabelOne({ database, space, label }: LabelledSpace, outcome: SpaceLabelOutcome): Promise<void> {
+    const wanted = databaseDescription(this.#options.description, space, label);
+    let current: Database | undefined;
+    try {
+      assertGlueName(database, 'database name');
+      current = await this.#api.getDatabase(database);
+    } catch (error) {
+      outcome.warnings.push(`database ${database}: could not read it to bring its Description in step with the label of space ${space}: ${messageOf(error)}`);
+      return;
+    }
+    this.known(database, current !== undefined);
+    if (descriptionStep(current, wanted.value, this.#options.job) !== 'update' || current === undefined) return;
+    if (wanted.truncatedFrom !== undefined) outcome.warnings.push(cutWarning(database, wanted.truncatedFrom));
+    try {
+      // UpdateDatabase replaces the definition: everything else the database holds goes back as it was read.
+      await this.#api.updateDatabase(database, { ...keptDefinition(current, database), ...(wanted.value !== undefined ? { Description: wanted.value } : {}) });
+      outcome.updated.push(database);
+    } catch (error) {
+      outcome.warnings.push(`database ${database}: could not update its Description to the label of space ${space}: ${messageOf(error)}`);
+    }
   }
 
   async #create(database: string, space: string): Promise<string[]> {
@@ -75,10 +136,27 @@ export class GlueDatabases {
       this.#exists.set(database, true);
       return [];
     }
-    const fitted = enforceDatabaseLimits(this.input(database, space));
+    const built = this.input(database, space);
+    const fitted = enforceDatabaseLimits(built.input);
     // AlreadyExistsException means another process created it in the meantime: just as good.
     await this.#api.createDatabase(fitted.input);
     this.#exists.set(database, true);
-    return fitted.warnings;
+    return [...built.warnings, ...fitted.warnings];
   }
+}
+
+function cutWarning(database: string, from: number): string {
+  return `database ${database}: description cut from ${from} to ${GLUE_LIMITS.descriptionBytes} bytes (Glue limit)`;
+}
+
+/** A database as read, as the DatabaseInput that keeps it as it is (read-only fields such as CreateTime left out). */
+function keptDefinition(current: Database, database: string): DatabaseInput {
+  const input: DatabaseInput = { Name: current.Name ?? database };
+  if (current.Description !== undefined) input.Description = current.Description;
+  if (current.LocationUri !== undefined) input.LocationUri = current.LocationUri;
+  if (current.Parameters !== undefined) input.Parameters = current.Parameters;
+  if (current.CreateTableDefaultPermissions !== undefined) input.CreateTableDefaultPermissions = current.CreateTableDefaultPermissions;
+  if (current.TargetDatabase !== undefined) input.TargetDatabase = current.TargetDatabase;
+  if (current.FederatedDatabase !== undefined) input.FederatedDatabase = current.FederatedDatabase;
+  return input;
 }

@@ -42,6 +42,7 @@ import { tableContent } from './table-content.ts';
 import { GlueTableVersions } from './glue-table-versions.ts';
 import { refKey } from '../../catalog/ref-key.ts';
 import type { TargetTagging } from '../../catalog/resource-tags.ts';
+import type { SpaceLabelling, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
 import { buildGlueColumns } from '../../mapping/build-glue-columns.ts';
 import { sortedRecord } from '../../mapping/stable-json.ts';
 import { LfTagging } from './lf-tagging.ts';
@@ -51,7 +52,10 @@ export interface GlueTargetOptions extends GlueClientOptions {
   /** The Data Catalog to write to (an AWS account id); the caller's account when not set. */
   catalogId?: string;
   databasePrefix: string;
-  /** Description of each database we create; `{space}` is replaced by the space name. */
+  /**
+   * Description of each database we create, and of those we created when their space's label changes: `{space}` is
+   * replaced by the space name, `{label}` by its label; "" for none; not set, `SAP Datasphere space <label> (<SPACE>)`.
+   */
   databaseDescription?: string;
   /** Parameters of each database we create, besides the ownership marker and the space. */
   databaseParameters?: Record<string, string>;
@@ -120,7 +124,7 @@ function endpointIdentity(endpoint: string): string {
  * needs no read-back to be recorded. A CreateTable's first VersionId is not documented (Glue starts at 0, moto
  * at 1), so a create reports none and the engine's verification reads it back.
  */
-export class GlueTarget implements Target, TableVersions {
+export class GlueTarget implements Target, TableVersions, SpaceLabelling {
   readonly type = 'glue';
   readonly versioned = true;
   readonly identity: TargetIdentity;
@@ -197,6 +201,11 @@ export class GlueTarget implements Target, TableVersions {
 
   resolve(asset: Asset): TableRef {
     return resolveTableRef(asset, { databasePrefix: this.#options.databasePrefix });
+  }
+
+  /** SpaceLabelling: the databases of labelled spaces say their labels (glue-databases.ts: relabel). */
+  async labelSpaces(labels: ReadonlyMap<string, string>): Promise<SpaceLabelOutcome> {
+    return this.#databases.relabel([...labels].map(([space, label]) => ({ database: this.databaseFor(space), space, label })));
   }
 
   databaseFor(space: string): string {

@@ -61,6 +61,8 @@ type Reply = [number, string | Buffer, Record<string, string>];
 
 export class FakeTenant {
   readonly spaces = new Map<string, FakeAsset[]>();
+  /** Each space's label in the catalog's space list; a space not named here is labelled with its name. */
+  readonly spaceLabels = new Map<string, string>();
   spacesShape: 'value' | 'array' = 'value';
   paging: 'offset' | 'next-link' = 'offset';
   /** Page size the server imposes in next-link paging. */
@@ -180,7 +182,7 @@ export class FakeTenant {
 
   private spaceList(url: URL): Reply {
     const recorded = JSON.parse(readFileSync(path.join(FIXTURES, 'catalog_spaces.json'), 'utf8')) as Record<string, unknown>;
-    const entries = [...this.spaces.keys()].map((name) => ({ name, label: name }));
+    const entries = [...this.spaces.keys()].map((name) => ({ name, label: this.spaceLabels.get(name) ?? name }));
     const page = offsetPage(entries, url, this.pageCap);
     if (this.spacesShape === 'array') return json(200, page);
     return json(200, { '@odata.context': recorded['@odata.context'], ...this.countOf(entries, url, 0), value: page });

@@ -40,6 +40,7 @@ export interface RunOptions {
   maxPercent?: number;
   /** Another target than the file target in dirs.target (e.g. Glue on moto). */
   target?: Target;
+  dryRun?: boolean;
 }
 
 /**
@@ -62,7 +63,7 @@ export async function runEngine(source: Source, dirs: EngineDirs, options: RunOp
         job: JOB,
         spaces: options.spaces ?? [],
         mode: options.mode ?? 'incremental',
-        dryRun: false,
+        dryRun: options.dryRun ?? false,
         force: options.force ?? false,
         concurrency: 4,
         change: defaultChangeOptions,
