@@ -54,7 +54,7 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   'target.glue.catalogId': "The 12-digit account id of the Data Catalog to write to (cross-account catalogs); the caller's own account when not set.",
   'target.glue.databasePrefix': 'A space maps to database <databasePrefix><space>, lowercased. Glue names are lowercase, at most 255 bytes.',
   'target.glue.databaseDescription': 'Description of each database this tool creates, and of those it created when their space\'s label changes: {space} is replaced by the space technical name, {label} by its label (the name where it has none); "" for none. Not set: "SAP Datasphere space <label> (<SPACE>)", or "SAP Datasphere space <SPACE>" for a space without a label (a Glue source: none). At most 2048 bytes (cut, with a warning).',
-  'target.glue.databaseParameters': 'Parameters of each database this tool creates, besides its own. Existing databases are never changed.',
+  'target.glue.databaseParameters': 'Parameters of each database this tool creates, besides its own. The parameters of existing databases are never changed.',
   'target.glue.skipArchive': "UpdateTable without archiving the previous table version. false (the default) keeps Glue's version history, which `catalog-sync rollback` restores; true keeps none, and a rollback of an update is then refused.",
   'target.glue.keepVersions': 'Versions of each of our tables kept after each write; older ones are deleted with BatchDeleteTableVersion, far below Glue\'s 100,000 per table and 1,000,000 per account.',
   'target.glue.writeUnread': "Update a table our last write left holding only our own build without reading it first, conditional on the VersionId that write produced: one request per changed table instead of two. Glue refuses it if anyone wrote the table since; it is then read and merged onto (their parameters and storage kept) and reported as drift. false reads every table before updating it: for a Glue-compatible server that ignores VersionId, such as moto.",
@@ -105,7 +105,7 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   'storage.rules.partitionKeys': 'Partition keys in order (folders key=value/ below the Location). A key named like a column becomes that column, moved out of the columns.',
   'storage.rules.partitionKeys.name': 'Partition key name.',
   'storage.rules.partitionKeys.type': 'Glue type of the key; the column\'s type when a column has the name, else string.',
-  'storage.databaseLocation': 'LocationUri of each Glue database this job creates, e.g. s3://lake/datasphere/{space}/ ({space}: the space technical name). Databases are never updated, so it applies to databases created after it is set.',
+  'storage.databaseLocation': 'LocationUri of each Glue database this job creates, e.g. s3://lake/datasphere/{space}/ ({space}: the space technical name). The LocationUri of an existing database is never updated, so it applies to databases created after it is set.',
 
   governance: 'Data governance on the target beyond the catalog itself.',
   'governance.lfTags': 'Lake Formation LF-Tags from business context, on the databases, tables and columns this job writes (Glue target only; README: Govern it with Lake Formation). LF-Tags grant access, so this is off by default, `plan` lists every tag change, and deletion.maxCount counts tag removals.',
