@@ -166,7 +166,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   const previews = dryRun ? await preview(plan, target, options.concurrency, logger) : undefined;
   if (!options.planOnly && !(stop && !dryRun)) {
     // The spaces' labels on their databases (Description): before the writes, so a database they create says them.
-    if (!dryRun) await labelSpaces(target, labels, logger);
+    if (!dryRun) await labelSpaces(target, labels.forRun(plan, options.mode === 'full' || options.refresh === true), logger);
     deps.onPhase?.('apply', plan.actions.length);
     applied = await applyPlan(plan.actions, {
       target,

@@ -69,7 +69,7 @@ describe('labels where Athena and the Glue console show them (Datasphere → Glu
     const salesDb = `${prefix}sales`;
     const demoDb = `${prefix}demo_space`;
     const target = () => testGlueTarget({ endpoint: motoEndpoint(), mapping, databasePrefix: prefix, job: JOB });
-    const run = async (fake: FakeTenant, options: { dryRun?: boolean } = {}) => {
+    const run = async (fake: FakeTenant, options: { dryRun?: boolean; refresh?: boolean } = {}) => {
       nock.cleanAll();
       fake.install();
       const t = target();
@@ -108,10 +108,17 @@ describe('labels where Athena and the Glue console show them (Datasphere → Glu
     expect(dry.traffic.target.writes).toBe(0);
     expect((await database(salesDb))?.Description).toBe('SAP Datasphere space Sales & Distribution (SALES)');
 
-    const relabelled = await run(tenant('Sales (EMEA)'));
+    // An incremental run that writes nothing sends the target nothing, not even a read of its databases: the new
+    // label waits for the next run that writes in the space, or the next refresh.
+    const quiet = await run(tenant('Sales (EMEA)'));
+    expect(quiet.changes.unchanged).toBe(8);
+    expect(ops(quiet)).toEqual({});
+    expect((await database(salesDb))?.Description).toBe('SAP Datasphere space Sales & Distribution (SALES)');
+
+    const relabelled = await run(tenant('Sales (EMEA)'), { refresh: true });
     expect(relabelled.status).toBe('ok');
     expect(relabelled.changes.unchanged).toBe(8);
-    expect(ops(relabelled)).toEqual({ GetDatabase: 2, UpdateDatabase: 1 });
+    expect(ops(relabelled)).toMatchObject({ GetDatabase: 2, UpdateDatabase: 1 });
     expect(relabelled.traffic.target.writes).toBe(1);
     const updated = await database(salesDb);
     expect(updated).toMatchObject({
@@ -122,7 +129,7 @@ describe('labels where Athena and the Glue console show them (Datasphere → Glu
 
     const unchanged = await run(tenant('Sales (EMEA)'));
     expect(unchanged.changes.unchanged).toBe(8);
-    expect(ops(unchanged)).toEqual({ GetDatabase: 2 });
+    expect(ops(unchanged)).toEqual({});
     expect(unchanged.traffic.target.writes).toBe(0);
 
     // The lake team's database never moved, whatever DEMO_SPACE's label said.

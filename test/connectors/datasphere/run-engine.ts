@@ -41,6 +41,8 @@ export interface RunOptions {
   /** Another target than the file target in dirs.target (e.g. Glue on moto). */
   target?: Target;
   dryRun?: boolean;
+  /** The whole-catalog refresh (SyncOptions.refresh). */
+  refresh?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function runEngine(source: Source, dirs: EngineDirs, options: RunOp
         spaces: options.spaces ?? [],
         mode: options.mode ?? 'incremental',
         dryRun: options.dryRun ?? false,
+        ...(options.refresh ? { refresh: true } : {}),
         force: options.force ?? false,
         concurrency: 4,
         change: defaultChangeOptions,
