@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DATABASE_FILE } from './table-files.ts';
+import { DATABASE_FILE, readTextIfExists } from './table-files.ts';
 
 /**
  * `<database>/_database.json`: the database as Glue would hold it (Name, Description, Parameters, CreateTime).
@@ -22,13 +21,8 @@ export function databaseFilePath(root: string, database: string): string {
 /** The database file, parsed; undefined when there is none. Throws, saying why, when it is not one. */
 export async function readDatabaseFile(root: string, database: string): Promise<{ database: DatabaseFile; bytes: number } | undefined> {
   const file = databaseFilePath(root, database);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text) as unknown;

@@ -70,12 +70,17 @@ export async function readTableFile(
   ref: TableRef,
 ): Promise<{ table: GlueTable; bytes: number } | undefined> {
   const file = tablePath(root, ref);
-  let text: string;
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
+  return { table: parseTableFile(text, file, ref.database), bytes: Buffer.byteLength(text) };
+}
+
+/** A file's text, or undefined when there is no such file; any other error is thrown. */
+export async function readTextIfExists(file: string): Promise<string | undefined> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return { table: parseTableFile(text, file, ref.database), bytes: Buffer.byteLength(text) };
 }
