@@ -17,6 +17,19 @@ describe('FileCheckpointStore', () => {
     expect(warnings).toEqual([]);
   });
 
+  test('ids with quotes, backslashes and other characters JSON escapes come back whole, from the line-by-line read', async (t) => {
+    const dir = await tempDir(t);
+    const { store } = await openStore(dir);
+    const ids = ['S/plain', 'S/say "hi"', 'S/back\\slash', 'S/tab\there', 'S/ünïcödé ✓', 'S/\u2028line'];
+    for (const [i, assetId] of ids.entries()) await store.put(makeEntry(i, { assetId }));
+    await store.close();
+    const { store: reopened, warnings } = await openStore(dir);
+    expect(warnings).toEqual([]);
+    expect(reopened.all().map((e) => e.assetId).sort()).toEqual([...ids].sort());
+    for (const assetId of ids) expect(reopened.get(assetId)?.assetId).toBe(assetId);
+    expect((await validateCheckpointFile(reopened.paths.file)).ok).toBe(true);
+  });
+
   test('round trip: what was put comes back after a reopen, checksum valid', async (t) => {
     const dir = await tempDir(t);
     const { store } = await openStore(dir);

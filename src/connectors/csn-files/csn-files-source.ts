@@ -213,11 +213,14 @@ export class CsnFilesSource implements Source {
       for (const [i, file] of batch.entries()) {
         onProgress?.(done++, total);
         const signature = stats[i];
-        // A file that cannot be stat-ed is read, which reports it unreadable with the reason.
-        if (signature !== undefined) signatures.set(file, signature);
         const claim = claims.get(file);
+        // Skipped: its signature is its claim's (unchanged), recorded only if the file is read after all (unskip).
         if (signature !== undefined && unchanged(claim, signature)) skipped.set(file, claim);
-        else toRead.push(file);
+        else {
+          // A file that cannot be stat-ed is read, which reports it unreadable with the reason.
+          if (signature !== undefined) signatures.set(file, signature);
+          toRead.push(file);
+        }
       }
       await read(toRead);
     }
@@ -230,11 +233,16 @@ export class CsnFilesSource implements Source {
       if (others === undefined) return false;
       return !isMainFileOf(file, id) && others.some((copy) => copy.isMain || (order.get(copy.file) ?? 0) < (order.get(file) ?? 0));
     };
+    /** A skipped file read after all: its validators are made from its signature, which is its claim's. */
+    const unskip = (file: string, claim: FileClaim): void => {
+      skipped.delete(file);
+      signatures.set(file, claim.signature);
+    };
     for (let again = true; again; ) {
       again = false;
       for (const [file, claim] of skipped) {
         if (!claim.ids.some((id) => mightWin(id, file))) continue;
-        skipped.delete(file);
+        unskip(file, claim);
         await readOne(file);
         again = true;
       }
@@ -251,8 +259,8 @@ export class CsnFilesSource implements Source {
       }
     }
     if (orphaned) {
-      for (const file of [...skipped.keys()]) {
-        skipped.delete(file);
+      for (const [file, claim] of [...skipped]) {
+        unskip(file, claim);
         await readOne(file);
       }
     }
