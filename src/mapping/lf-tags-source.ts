@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Asset } from '../catalog/asset.ts';
-import type { ExtractOptions, ListOptions, Source, SpaceExtract } from '../catalog/source.ts';
-import type { Traffic } from '../catalog/traffic.ts';
-import { tagValidator, unwrapKnown } from './validator-digest.ts';
+import type { Source } from '../catalog/source.ts';
+import type { MappingStep } from './mapping-step-source.ts';
+import { MappingStepSource } from './mapping-step-source.ts';
 import type { LfTagMapping } from './lf-tags.ts';
 import { withLfTags } from './lf-tags.ts';
 
@@ -20,44 +19,18 @@ const SEPARATOR = '#lftags=';
  * (storage-rules-source.ts), the validators handed out carry a digest of the mapping, and one taken under another
  * mapping is not passed back: after a mapping change every asset is read once more.
  */
-export class LfTagsSource implements Source {
-  readonly #inner: Source;
-  readonly #mapping: LfTagMapping;
-  readonly #digest: string;
+export class LfTagsSource extends MappingStepSource {
+  readonly #step: MappingStep;
 
   constructor(inner: Source, mapping: LfTagMapping) {
-    this.#inner = inner;
-    this.#mapping = mapping;
-    this.#digest = createHash('sha256').update(JSON.stringify(mapping)).digest('hex').slice(0, 16);
-  }
-
-  get type(): string {
-    return this.#inner.type;
-  }
-
-  get system(): string {
-    return this.#inner.system;
-  }
-
-  async listSpaces(options?: ListOptions): Promise<string[]> {
-    if (options?.known === undefined) return this.#inner.listSpaces(options);
-    return this.#inner.listSpaces({ ...options, known: unwrapKnown(options.known, SEPARATOR, this.#digest) });
-  }
-
-  traffic(): Traffic {
-    return this.#inner.traffic();
-  }
-
-  async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
-    const extract = await this.#inner.extractSpace(space, { ...options, known: unwrapKnown(options.known, SEPARATOR, this.#digest) });
-    return {
-      ...extract,
-      items: extract.items.map((item) => {
-        const validator = tagValidator(item.validator, SEPARATOR, this.#digest);
-        if (item.state === 'not-modified') return validator === undefined ? item : { ...item, validator };
-        const asset: Asset = withLfTags(item.asset, this.#mapping);
-        return { ...item, asset, ...(validator !== undefined ? { validator } : {}) };
-      }),
+    super(inner, SEPARATOR);
+    this.#step = {
+      apply: (asset) => withLfTags(asset, mapping),
+      digest: createHash('sha256').update(JSON.stringify(mapping)).digest('hex').slice(0, 16),
     };
+  }
+
+  protected step(): MappingStep {
+    return this.#step;
   }
 }

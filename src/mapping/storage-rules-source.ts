@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ExtractOptions, ListOptions, Source, SpaceExtract } from '../catalog/source.ts';
-import type { Traffic } from '../catalog/traffic.ts';
-import { tagValidator, unwrapKnown } from './validator-digest.ts';
+import type { Source } from '../catalog/source.ts';
+import type { MappingStep } from './mapping-step-source.ts';
+import { MappingStepSource } from './mapping-step-source.ts';
 import type { StorageRule } from './storage-rules.ts';
 import { checkLocationTemplates, StorageRules } from './storage-rules.ts';
 import type { StorageFormats } from './storage-formats.ts';
@@ -19,57 +19,27 @@ const SEPARATOR = '#storage=';
  * format table, and a validator taken under other rules is not passed back: after a rule change every asset is read
  * once more (and only those whose storage moved are written).
  */
-export class StorageRulesSource implements Source {
-  readonly #inner: Source;
+export class StorageRulesSource extends MappingStepSource {
   readonly #rules: readonly StorageRule[];
   readonly #loadFormats: () => Promise<StorageFormats>;
-  #compiled: Promise<{ rules: StorageRules; digest: string }> | undefined;
+  #compiled: Promise<MappingStep> | undefined;
 
   constructor(inner: Source, rules: readonly StorageRule[], loadFormats: () => Promise<StorageFormats> = () => loadStorageFormats()) {
     // A template we cannot fill is a configuration error: refused here, not as a failed space listing later.
     checkLocationTemplates(rules);
-    this.#inner = inner;
+    super(inner, SEPARATOR);
     this.#rules = rules;
     this.#loadFormats = loadFormats;
   }
 
-  get type(): string {
-    return this.#inner.type;
-  }
-
-  get system(): string {
-    return this.#inner.system;
-  }
-
-  async listSpaces(options?: ListOptions): Promise<string[]> {
-    if (options?.known === undefined) return this.#inner.listSpaces(options);
-    const { digest } = await this.#compile();
-    return this.#inner.listSpaces({ ...options, known: unwrapKnown(options.known, SEPARATOR, digest) });
-  }
-
-  traffic(): Traffic {
-    return this.#inner.traffic();
-  }
-
-  async extractSpace(space: string, options: ExtractOptions): Promise<SpaceExtract> {
-    const { rules, digest } = await this.#compile();
-    const extract = await this.#inner.extractSpace(space, { ...options, known: unwrapKnown(options.known, SEPARATOR, digest) });
-    return {
-      ...extract,
-      items: extract.items.map((item) => {
-        const validator = tagValidator(item.validator, SEPARATOR, digest);
-        if (item.state === 'not-modified') return validator === undefined ? item : { ...item, validator };
-        const asset = rules.apply(item.asset);
-        return { ...item, asset, ...(validator !== undefined ? { validator } : {}) };
-      }),
-    };
-  }
-
-  #compile(): Promise<{ rules: StorageRules; digest: string }> {
-    this.#compiled ??= this.#loadFormats().then((formats) => ({
-      rules: new StorageRules(this.#rules, formats),
-      digest: createHash('sha256').update(JSON.stringify({ rules: this.#rules, formats })).digest('hex').slice(0, 16),
-    }));
+  protected step(): Promise<MappingStep> {
+    this.#compiled ??= this.#loadFormats().then((formats) => {
+      const rules = new StorageRules(this.#rules, formats);
+      return {
+        apply: (asset) => rules.apply(asset),
+        digest: createHash('sha256').update(JSON.stringify({ rules: this.#rules, formats })).digest('hex').slice(0, 16),
+      };
+    });
     return this.#compiled;
   }
 }

@@ -12,7 +12,7 @@ import { loadMapping } from '../../src/mapping/load-mapping.ts';
 import { toTableInput } from '../../src/mapping/to-table-input.ts';
 import { openCheckpointStore } from '../../src/state/file-checkpoint-store.ts';
 import type { FileCheckpointStore } from '../../src/state/file-checkpoint-store.ts';
-import { CORPUS_CSN, motoEndpoint, otherTool, testGlueTarget, uniquePrefix } from '../setup/glue-test-support.ts';
+import { CORPUS_CSN, motoEndpoint, otherTool, scenarioSyncOptions, testGlueTarget, uniquePrefix } from '../setup/glue-test-support.ts';
 
 export const JOB = 'nightly';
 
@@ -65,18 +65,7 @@ export async function createGlueScenario(label: string, targetOptions: { writeUn
     other,
     checkpoints,
     async run(overrides = {}, deps = {}) {
-      const options: SyncOptions = {
-        job: JOB,
-        spaces: [],
-        mode: 'incremental',
-        dryRun: false,
-        force: false,
-        concurrency: 4,
-        change: { ignoreFields: [], normalizeWhitespace: true, caseSensitive: true },
-        deletion: { policy: 'delete', maxCount: 50, maxPercent: 25 },
-        conflictPolicy: 'source-wins',
-        ...overrides,
-      };
+      const options = scenarioSyncOptions(JOB, 4, overrides);
       const target = testGlueTarget({ endpoint, mapping, databasePrefix: prefix, job: JOB, maxConcurrency: 4, ...targetOptions });
       try {
         return await runSync(options, {

@@ -16,7 +16,7 @@ import { StorageRulesSource } from '../../src/mapping/storage-rules-source.ts';
 import type { StorageRule } from '../../src/mapping/storage-rules.ts';
 import { toTableInput } from '../../src/mapping/to-table-input.ts';
 import { openCheckpointStore } from '../../src/state/file-checkpoint-store.ts';
-import { CORPUS_CSN, motoEndpoint, otherTool, testGlueTarget, uniquePrefix } from '../setup/glue-test-support.ts';
+import { CORPUS_CSN, motoEndpoint, otherTool, scenarioSyncOptions, testGlueTarget, uniquePrefix } from '../setup/glue-test-support.ts';
 
 const JOB = 'lake';
 
@@ -45,18 +45,7 @@ async function scenario(label: string) {
     database,
     other,
     async run(storage: StorageRule[], overrides: Partial<SyncOptions> = {}, databaseLocationUri?: string): Promise<SyncOutcome> {
-      const options: SyncOptions = {
-        job: JOB,
-        spaces: [],
-        mode: 'incremental',
-        dryRun: false,
-        force: false,
-        concurrency: 2,
-        change: { ignoreFields: [], normalizeWhitespace: true, caseSensitive: true },
-        deletion: { policy: 'delete', maxCount: 50, maxPercent: 25 },
-        conflictPolicy: 'source-wins',
-        ...overrides,
-      };
+      const options = scenarioSyncOptions(JOB, 2, overrides);
       const target = testGlueTarget({ endpoint, mapping, databasePrefix: prefix, job: JOB, maxConcurrency: 2, ...(databaseLocationUri !== undefined ? { databaseLocationUri } : {}) });
       const inner = new CsnFilesSource({ path: corpus, space: 'SALES' });
       try {

@@ -22,7 +22,7 @@ import type { LfTagMapping } from '../../src/mapping/lf-tags.ts';
 import { LfTagsSource } from '../../src/mapping/lf-tags-source.ts';
 import { loadMapping } from '../../src/mapping/load-mapping.ts';
 import { openCheckpointStore } from '../../src/state/file-checkpoint-store.ts';
-import { CORPUS_CSN, motoEndpoint, otherTool, testGlueTarget, uniquePrefix } from '../setup/glue-test-support.ts';
+import { CORPUS_CSN, motoEndpoint, otherTool, scenarioSyncOptions, testGlueTarget, uniquePrefix } from '../setup/glue-test-support.ts';
 
 /*
  * LF-Tags against moto 5.2.1 through the real SDK. Two things moto does differently from Lake Formation, and how
@@ -63,18 +63,7 @@ async function scenario(label: string) {
     database,
     key,
     async run(mapping: LfTagMapping | undefined, overrides: Partial<SyncOptions> = {}): Promise<SyncOutcome> {
-      const options: SyncOptions = {
-        job: JOB,
-        spaces: [],
-        mode: 'incremental',
-        dryRun: false,
-        force: false,
-        concurrency: 2,
-        change: { ignoreFields: [], normalizeWhitespace: true, caseSensitive: true },
-        deletion: { policy: 'delete', maxCount: 50, maxPercent: 25 },
-        conflictPolicy: 'source-wins',
-        ...overrides,
-      };
+      const options = scenarioSyncOptions(JOB, 2, overrides);
       const target = testGlueTarget({ endpoint, mapping: glueMapping, databasePrefix: prefix, job: JOB, maxConcurrency: 2, ...(mapping ? { lfTags: {} } : {}) });
       const inner = new CsnFilesSource({ path: corpus, space: 'SALES' });
       try {

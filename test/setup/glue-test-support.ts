@@ -1,3 +1,4 @@
+import type { SyncOptions } from '../../src/engine/run-sync.ts';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,4 +70,20 @@ export function testGlueTarget(options: TestGlueTargetOptions): GlueTarget {
 export function otherTool(endpoint: string): GlueClient {
   useDummyAwsCredentials();
   return new GlueClient({ region: 'us-east-1', endpoint, maxAttempts: 1 });
+}
+
+/** The sync options the Glue scenarios run with: an incremental run of every space, a 50-table / 25 % delete guard. */
+export function scenarioSyncOptions(job: string, concurrency: number, overrides: Partial<SyncOptions> = {}): SyncOptions {
+  return {
+    job,
+    spaces: [],
+    mode: 'incremental',
+    dryRun: false,
+    force: false,
+    concurrency,
+    change: { ignoreFields: [], normalizeWhitespace: true, caseSensitive: true },
+    deletion: { policy: 'delete', maxCount: 50, maxPercent: 25 },
+    conflictPolicy: 'source-wins',
+    ...overrides,
+  };
 }
