@@ -5,7 +5,7 @@ import type { Adapter } from 'lowdb';
 import { copyFileAtomic, failedAfterRename, removeStaleTempFiles, writeFileAtomic } from './atomic-write.ts';
 import { createBackup, findNewestValidBackup, pruneBackups, scanBackups } from './backups.ts';
 import type { BackupRetention } from './backups.ts';
-import { checkpointChunks, readCheckpointFile, snapshotCheckpoint } from './checkpoint-file.ts';
+import { readCheckpointFile, snapshotCheckpoint } from './checkpoint-file.ts';
 import type { CheckpointDocument, JournalReplay } from './checkpoint-file.ts';
 import type { CheckpointPaths } from './checkpoint-paths.ts';
 import { canonicalTargetIdentity, checkOwner } from './checkpoint-identity.ts';
@@ -13,8 +13,10 @@ import type { CheckpointOwner } from './checkpoint-identity.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './checkpoint-schema.ts';
 import { checkpointWriteError } from './checkpoint-write-error.ts';
 import { keepCorruptAside } from './restore-backup.ts';
+import { CopySourceChangedError, applyPlacement, openCopySource, snapshotChunks } from './snapshot-copy.ts';
+import type { Placement } from './snapshot-copy.ts';
 import { encodeSnapshot } from './snapshot-stream.ts';
-import type { SnapshotCompression } from './snapshot-stream.ts';
+import type { SnapshotCompression, SnapshotSource } from './snapshot-stream.ts';
 import { CheckpointCorruptError, CheckpointVersionError } from './state-errors.ts';
 
 export interface CheckpointFileAdapterOptions {
@@ -29,7 +31,7 @@ export interface CheckpointFileAdapterOptions {
   /** How snapshots are written (config `checkpoints.compression`); either kind is read. */
   compression?: SnapshotCompression;
   /** Called when a snapshot has been written (renamed into place), before anything else happens. */
-  onSnapshotWritten?: (entries: number) => void;
+  onSnapshotWritten?: (entries: number, copied: number) => void;
 }
 
 /**
@@ -115,12 +117,14 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
     return found.document;
   }
 
-  /** Memory follows the snapshot now on disk. */
-  #written(document: CheckpointDocument, snapshot: ReturnType<typeof snapshotCheckpoint>, now: Date): void {
+  /** Memory follows the snapshot now on disk (`source`: that file, when it is plain and its entries know their place). */
+  #written(document: CheckpointDocument, snapshot: ReturnType<typeof snapshotCheckpoint>, now: Date, source?: SnapshotSource): void {
     this.#diskVerified = true;
     document.updatedAt = now.toISOString();
     if (snapshot.checksum !== undefined) document.checksum = snapshot.checksum;
-    this.#options.onSnapshotWritten?.(snapshot.entries.length);
+    if (source !== undefined) document.source = source;
+    else delete document.source;
+    this.#options.onSnapshotWritten?.(snapshot.entries.length, snapshot.copied ?? 0);
   }
 
   #checkOwner(document: CheckpointDocument): void {
@@ -147,8 +151,22 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
     } catch (error) {
       throw checkpointWriteError(failedPath(error) ?? paths.backupDir, 'backup', error);
     }
+    const compression = this.#options.compression ?? 'none';
+    const placement: Placement | undefined =
+      compression === 'none' ? { at: new Float64Array(snapshot.entries.length), bytes: new Float64Array(snapshot.entries.length) } : undefined;
+    let source: SnapshotSource | undefined;
     try {
-      await writeFileAtomic(paths.file, encodeSnapshot(checkpointChunks(snapshot), this.#options.compression ?? 'none'));
+      // Opened before the new file takes the name: the descriptor (and the backup's link) keep the old one readable.
+      const copy = await openCopySource(document.source);
+      try {
+        await writeFileAtomic(paths.file, encodeSnapshot(snapshotChunks(snapshot, copy, placement), compression));
+      } catch (error) {
+        if (!(error instanceof CopySourceChangedError)) throw error;
+        await writeFileAtomic(paths.file, encodeSnapshot(snapshotChunks(snapshot, undefined, placement), compression));
+      } finally {
+        await copy?.handle.close().catch(() => {});
+      }
+      if (placement) source = await sourceOf(paths.file);
     } catch (error) {
       // The new file is in place and only the folder's fsync failed: memory must say what the disk holds, or the next
       // journal would name the snapshot just replaced (and be ignored as stale).
@@ -159,7 +177,8 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
       throw checkpointWriteError(paths.file, 'snapshot', error);
     }
     const knownValid = this.#diskVerified ? backup?.path : undefined;
-    this.#written(document, snapshot, now);
+    if (source !== undefined) applyPlacement(snapshot, placement!, source);
+    this.#written(document, snapshot, now, source);
 
     try {
       await pruneBackups(paths, backups, now, knownValid === undefined ? {} : { knownValid });
@@ -167,6 +186,16 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
       // The new state is durable; a backup we could not delete is not worth failing the sync for.
       onWarning(`could not prune backups in ${paths.backupDir}: ${(error as Error).message}`);
     }
+  }
+}
+
+/** The identity of the snapshot just written, for the next write to copy from; undefined if it cannot be taken. */
+async function sourceOf(file: string): Promise<SnapshotSource | undefined> {
+  try {
+    const s = await fs.stat(file, { bigint: true });
+    return { file, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs };
+  } catch {
+    return undefined;
   }
 }
 

@@ -15,6 +15,7 @@ import type { ParsedEntry } from './checkpoint-schema.ts';
 import { canonicalTargetIdentity } from './checkpoint-identity.ts';
 import { snapshotEntry } from './entry-snapshot.ts';
 import { readSnapshotFile } from './read-snapshot.ts';
+import type { SnapshotSource } from './snapshot-stream.ts';
 import { CheckpointJournalCorruptError } from './state-errors.ts';
 
 /**
@@ -67,9 +68,23 @@ export interface StoredEntry {
  */
 export class LazyStoredEntry implements StoredEntry {
   readonly entry: CheckpointEntry;
+  /**
+   * Where this entry's member text sits, byte for byte, in a plain snapshot file (`source`): a later snapshot copies
+   * it from there instead of serialising the entry again. Storage bookkeeping, not content — set when the entry is
+   * read from a snapshot or written into one.
+   */
+  source: SnapshotSource | undefined = undefined;
+  at = 0;
+  bytes = 0;
 
   constructor(entry: CheckpointEntry) {
     this.entry = entry;
+  }
+
+  placeAt(source: SnapshotSource, at: number, bytes: number): void {
+    this.source = source;
+    this.at = at;
+    this.bytes = bytes;
   }
 
   get member(): string {
@@ -91,6 +106,8 @@ export interface CheckpointDocument {
   updatedAt?: string;
   /** The checksum of that file's entries: with updatedAt, what a journal names the snapshot it extends by. */
   checksum?: string;
+  /** That file, when it is plain (not gzip) and its entries know where their text sits in it. */
+  source?: SnapshotSource;
   /** Top-level fields this version does not know, carried through verbatim. */
   extra: Record<string, unknown>;
   entries: Map<string, StoredEntry>;
@@ -103,6 +120,8 @@ export interface CheckpointSnapshot {
   entries: StoredEntry[];
   /** Set by checkpointChunks() once it has produced the last chunk. */
   checksum?: string;
+  /** Set by snapshotChunks(): how many entries it copied from the file they were read from. */
+  copied?: number;
 }
 
 export type CheckpointParseResult =

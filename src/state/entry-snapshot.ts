@@ -13,12 +13,15 @@ import { checkpointEntrySchema, parseEntry } from './checkpoint-schema.ts';
  * and gives the readable problem list. The hand check accepts nothing the schema rejects: it is switched off as a
  * whole if the schema's fields ever differ from the ones it knows (see FAST_PATH).
  */
-export type EntrySnapshot = { ok: true; entry: CheckpointEntry } | { ok: false; issues: { path: string; message: string }[] };
+export type EntrySnapshot =
+  /** `adopted`: the entry is the value itself, frozen as it came (owned, and in canonical order already). */
+  | { ok: true; entry: CheckpointEntry; adopted?: boolean }
+  | { ok: false; issues: { path: string; message: string }[] };
 
 export function snapshotEntry(value: unknown, owned = false): EntrySnapshot {
   if (FAST_PATH) {
     const fast = fastSnapshot(value, owned);
-    if (fast !== undefined) return { ok: true, entry: fast };
+    if (fast !== undefined) return fast === value ? { ok: true, entry: fast, adopted: true } : { ok: true, entry: fast };
   }
   const parsed = parseEntry(value);
   if (!parsed.ok) return parsed;

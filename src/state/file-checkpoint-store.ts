@@ -61,7 +61,8 @@ export type CheckpointEvent =
   | { type: 'snapshot'; entries: number; ms: number; reason: 'first' | 'journal-full' | 'close' }
   | { type: 'journal'; changes: number; ms: number }
   /** The new snapshot is in place and the journal it replaces is still on disk: the moment a crash test aims for. */
-  | { type: 'snapshot-in-place'; entries: number };
+  /** `copied`: entries whose text was copied from the snapshot it replaces rather than serialised again. */
+  | { type: 'snapshot-in-place'; entries: number; copied: number };
 
 const noop = () => {};
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -97,7 +98,7 @@ export async function openCheckpointStore(options: CheckpointStoreOptions): Prom
     now: options.now ?? (() => new Date()),
     readOnly,
     compression: options.compression ?? 'none',
-    onSnapshotWritten: (entries) => onEvent({ type: 'snapshot-in-place', entries }),
+    onSnapshotWritten: (entries, copied) => onEvent({ type: 'snapshot-in-place', entries, copied }),
     ...(options.owner ? { owner: options.owner } : {}),
   });
   const db = new Low<CheckpointDocument>(adapter, emptyDocument(options.sourceSystem, options.owner));

@@ -4,6 +4,7 @@ import type { CheckpointDocument, CheckpointParseResult, StoredEntry } from './c
 import { LazyStoredEntry, checkHeader, documentOf, parseCheckpoint, unsupported } from './checkpoint-file.ts';
 import { snapshotEntry } from './entry-snapshot.ts';
 import { isCompressed, snapshotLineBatches, snapshotText } from './snapshot-stream.ts';
+import type { LineBatch, SnapshotSource } from './snapshot-stream.ts';
 
 /**
  * Reads a snapshot file the way this version writes it — one header field per line, `"entries": {`, one entry per
@@ -57,9 +58,8 @@ const HEADER_LINE = /^ {2}("(?:[^"\\]|\\.)*"): (.*?),?$/;
 async function readLines(file: string, compressed: boolean, expectedSourceSystem: string | undefined): Promise<CheckpointParseResult | undefined> {
   const reader = new LayoutReader();
   try {
-    for await (const batch of snapshotLineBatches(file, compressed)) {
-      for (let i = 0; i < batch.length; i++) if (!reader.line(batch[i]!)) return undefined;
-      reader.endBatch();
+    for await (const batch of snapshotLineBatches(file, compressed, (source) => reader.source = source)) {
+      if (!reader.batch(batch)) return undefined;
     }
   } catch (error) {
     if (error instanceof SyntaxError) return undefined;
@@ -80,8 +80,12 @@ class LayoutReader {
   readonly #top: Record<string, unknown> = {};
   readonly #entries = new Map<string, StoredEntry>();
   readonly #hash = createHash('sha256');
-  /** Entry lines read but not hashed yet: hashed a batch at a time, one call instead of two per line. */
-  readonly #pending: string[] = [];
+  /** The batch being read, and where in it the entry lines not hashed yet begin (-1: none). */
+  #batch: LineBatch | undefined;
+  #unhashedFrom = -1;
+  #unhashedTo = -1;
+  /** The plain file read: entries remember where their text sits in it, so a later snapshot can copy it from there. */
+  source: SnapshotSource | undefined;
   readonly #problems: string[] = [];
   #dropped = 0;
   #count = 0;
@@ -89,7 +93,17 @@ class LayoutReader {
   #last = false;
   #checksum: string | undefined;
 
-  line(line: string): boolean {
+  /** Reads a batch of lines; false when one does not fit the layout. */
+  batch(batch: LineBatch): boolean {
+    this.#batch = batch;
+    const { lines } = batch;
+    for (let i = 0; i < lines.length; i++) if (!this.line(lines[i]!, i)) return false;
+    this.#hashEntries();
+    this.#batch = undefined;
+    return true;
+  }
+
+  line(line: string, index: number): boolean {
     switch (this.#place) {
       case 'open':
         this.#place = 'header';
@@ -97,7 +111,7 @@ class LayoutReader {
       case 'header':
         return this.#header(line);
       case 'entries':
-        return this.#entry(line);
+        return this.#entry(line, index);
       case 'after-entries':
       case 'checksum': {
         const m = /^ {2}"checksum": ("sha256:[0-9a-f]{64}")$/.exec(line);
@@ -120,7 +134,9 @@ class LayoutReader {
 
   #header(line: string): boolean {
     if (line === '  "entries": {') {
-      this.#hash.update('{');
+      // The entries' text is `{`, then per entry a line end and its line, then `\n  }` — that is, `{\n`, then each
+      // entry line with the line end that follows it in the file, then `  }`: the file's own bytes in between.
+      this.#hash.update('{\n');
       this.#place = 'entries';
       return true;
     }
@@ -137,11 +153,11 @@ class LayoutReader {
     return true;
   }
 
-  #entry(line: string): boolean {
+  #entry(line: string, index: number): boolean {
     if (line === '  },') {
       if (this.#count === 0 || !this.#last) return false;
-      this.endBatch();
-      this.#hash.update('\n  }');
+      this.#hashEntries();
+      this.#hash.update('  }');
       this.#place = 'after-entries';
       return true;
     }
@@ -155,8 +171,8 @@ class LayoutReader {
     // Sorted and unique, as written: anything else is a file someone rearranged.
     if (typeof id !== 'string' || (this.#previousId !== undefined && !(id > this.#previousId))) return false;
     this.#previousId = id;
-    // The entries' text is `{` then, per line, a line end and the line, then `\n  }`.
-    this.#pending.push(line);
+    if (this.#unhashedFrom < 0) this.#unhashedFrom = index;
+    this.#unhashedTo = index;
     this.#count++;
     const value = JSON.parse(member.slice(colon + 1)) as unknown;
     const snap = snapshotEntry(value, true);
@@ -169,17 +185,24 @@ class LayoutReader {
     if (typeof sourceSystem === 'string' && snap.entry.sourceSystem !== sourceSystem) {
       this.#report(`${where(id)}: sourceSystem ${JSON.stringify(snap.entry.sourceSystem)} in a ${sourceSystem} file`);
     }
+    const stored = new LazyStoredEntry(snap.entry);
+    // Only an entry adopted as parsed is its line's text, byte for byte, when written again: it may be copied.
+    if (this.source !== undefined && snap.adopted) {
+      const batch = this.#batch!;
+      const start = batch.starts[index]! + 4;
+      stored.placeAt(this.source, batch.offset + start, batch.ends[index]! - start - (this.#last ? 0 : 1));
+    }
     // Keyed by the entry's own id string: the one parsed from the key would be a second copy held for the run.
-    this.#entries.set(snap.entry.assetId === id ? snap.entry.assetId : id, new LazyStoredEntry(snap.entry));
+    this.#entries.set(snap.entry.assetId === id ? snap.entry.assetId : id, stored);
     return true;
   }
 
-  /** Hashes the entry lines read since the last call, in order. */
-  endBatch(): void {
-    const pending = this.#pending;
-    if (pending.length === 0) return;
-    this.#hash.update(`\n${pending.join('\n')}`);
-    pending.length = 0;
+  /** Hashes the entry lines of this batch read since the last call, as the bytes they are, each with its line end. */
+  #hashEntries(): void {
+    if (this.#unhashedFrom < 0) return;
+    const { bytes, starts, ends } = this.#batch!;
+    this.#hash.update(bytes.subarray(starts[this.#unhashedFrom]!, ends[this.#unhashedTo]! + 1));
+    this.#unhashedFrom = -1;
   }
 
   #report(problem: string): void {
@@ -189,7 +212,6 @@ class LayoutReader {
 
   finish(expectedSourceSystem: string | undefined): CheckpointParseResult | undefined {
     if (this.#place !== 'end' && this.#place !== 'done') return undefined;
-    this.endBatch();
     const top = this.#top;
     top.checksum = this.#checksum;
     top.entries = {};
@@ -210,6 +232,7 @@ class LayoutReader {
     const sourceSystem = typeof top.sourceSystem === 'string' ? top.sourceSystem : undefined;
     if (problems.length > 0 || sourceSystem === undefined) return { ok: false, problems, entryCount: this.#count };
     const document: CheckpointDocument = documentOf(top, sourceSystem, this.#entries);
+    if (this.source !== undefined) document.source = this.source;
     return { ok: true, document, entryCount: this.#count, problems: [] };
   }
 }

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -31,50 +30,107 @@ export async function isCompressed(file: string): Promise<boolean | undefined> {
   }
 }
 
+/** Where a plain snapshot's bytes came from: what a later write checks before copying member bytes out of it. */
+export interface SnapshotSource {
+  readonly file: string;
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+}
+
 /**
- * The file's text as lines (without their line ends), decompressed when it is gzip, a batch per chunk read: one
- * await per megabyte rather than per line, which is what a million-entry checkpoint's load would otherwise spend.
+ * Complete lines of the file's text, a batch per chunk read. `bytes` holds exactly these lines, each followed by its
+ * line end (the file's last line may have none); line i is `bytes[starts[i], ends[i])` and `lines[i]` its text.
+ * `offset` is where `bytes` begins in the (decompressed) text.
  */
-export async function* snapshotLineBatches(file: string, compressed: boolean): AsyncGenerator<string[]> {
-  const raw = createReadStream(file, { highWaterMark: 64 * 1024 });
-  const stream = compressed ? raw.pipe(createGunzip()) : raw;
-  stream.setEncoding('utf8');
-  let rest = '';
+export interface LineBatch {
+  lines: string[];
+  starts: number[];
+  ends: number[];
+  bytes: Buffer;
+  offset: number;
+}
+
+const CHUNK = 1 << 20;
+const NEWLINE = 0x0a;
+
+/**
+ * The file's text as lines, decompressed when it is gzip, a batch per megabyte read: one await per megabyte rather
+ * than per line, which is what a million-entry checkpoint's load would otherwise spend. Lines are cut on the bytes,
+ * so a reader knows where each one sits in the file (a later snapshot copies unchanged entries from there) and can
+ * hash a run of lines as the bytes they are. `onSource` learns the file's identity — plain files only: a gzip file's
+ * offsets are not positions on disk.
+ */
+export async function* snapshotLineBatches(file: string, compressed: boolean, onSource?: (source: SnapshotSource) => void): AsyncGenerator<LineBatch> {
+  const handle = await fs.open(file, 'r');
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const batch: string[] = [];
-      let start = 0;
-      let newline = chunk.indexOf('\n');
-      if (newline >= 0 && rest !== '') {
-        batch.push(rest + chunk.slice(0, newline));
-        rest = '';
-        start = newline + 1;
-        newline = chunk.indexOf('\n', start);
-      }
-      while (newline >= 0) {
-        batch.push(chunk.slice(start, newline));
-        start = newline + 1;
-        newline = chunk.indexOf('\n', start);
-      }
-      rest += chunk.slice(start);
-      if (batch.length > 0) yield batch;
+    if (!compressed && onSource) {
+      const s = await handle.stat({ bigint: true });
+      onSource({ file, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs });
     }
-    if (rest !== '') yield [rest];
+    const raw = handle.createReadStream({ highWaterMark: CHUNK, autoClose: false });
+    const stream: AsyncIterable<Buffer> = compressed ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
+    let rest: Buffer | undefined;
+    let offset = 0;
+    try {
+      for await (const chunk of stream) {
+        const data = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+        const batch = cutLines(data, offset, false);
+        if (batch === undefined) {
+          rest = data;
+          continue;
+        }
+        offset += batch.bytes.length;
+        rest = batch.bytes.length < data.length ? data.subarray(batch.bytes.length) : undefined;
+        yield batch;
+      }
+      if (rest !== undefined) yield cutLines(rest, offset, true)!;
+    } finally {
+      raw.destroy();
+      if (stream !== raw) (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    }
   } finally {
-    raw.destroy();
-    if (stream !== raw) stream.destroy();
+    await handle.close();
   }
+}
+
+/** The complete lines at the start of `data` (and, at the end of the file, the unterminated last one); undefined if none. */
+function cutLines(data: Buffer, offset: number, last: boolean): LineBatch | undefined {
+  const lines: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let start = 0;
+  let newline = data.indexOf(NEWLINE, start);
+  while (newline >= 0) {
+    starts.push(start);
+    ends.push(newline);
+    lines.push(data.toString('utf8', start, newline));
+    start = newline + 1;
+    newline = data.indexOf(NEWLINE, start);
+  }
+  if (last && start < data.length) {
+    starts.push(start);
+    ends.push(data.length);
+    lines.push(data.toString('utf8', start));
+    start = data.length;
+  }
+  if (start === 0) return undefined;
+  return { lines, starts, ends, bytes: start === data.length ? data : data.subarray(0, start), offset };
 }
 
 /** The whole text (small files, and the slow path for files not in the one-entry-per-line layout). */
 export async function snapshotText(file: string, compressed: boolean): Promise<string> {
   const parts: string[] = [];
-  for await (const batch of snapshotLineBatches(file, compressed)) for (const line of batch) parts.push(line);
+  for await (const batch of snapshotLineBatches(file, compressed)) for (const line of batch.lines) parts.push(line);
   return parts.join('\n');
 }
 
 /** The snapshot's bytes as they are written: as they come, or through gzip. */
-export function encodeSnapshot(chunks: Iterable<Buffer>, compression: SnapshotCompression): Iterable<Buffer> | AsyncIterable<Buffer> {
+export function encodeSnapshot(
+  chunks: Iterable<Buffer> | AsyncIterable<Buffer>,
+  compression: SnapshotCompression,
+): Iterable<Buffer> | AsyncIterable<Buffer> {
   if (compression === 'none') return chunks;
   // Level 6 (zlib's default): most of what gzip can save on this text, at a fraction of level 9's time.
   return Readable.from(chunks).pipe(createGzip({ level: 6 }));
