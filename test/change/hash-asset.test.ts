@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/change/canonical-json.ts';
 import { defaultChangeOptions } from '../../src/change/change-options.ts';
-import { hashAsset, metadataFacet, schemaFacet } from '../../src/change/hash-asset.ts';
+import { hashAsset, metadataFacet, needsNormalising, schemaFacet } from '../../src/change/hash-asset.ts';
 import { createHash } from 'node:crypto';
 import { makeAsset } from '../support/make-asset.ts';
 
@@ -98,6 +98,34 @@ describe('hashAsset', () => {
     for (const a of [bare, rich, makeAsset({ columns: [] })]) {
       expect(hashAsset(a, raw).schema).toBe(sha(schemaFacet(a)));
       expect(hashAsset(a, raw).metadata).toBe(sha(metadataFacet(a)));
+    }
+  });
+});
+
+describe('needsNormalising', () => {
+  // The regular expression it replaced: what `\s` means is the definition.
+  const reference = /^\s|\s$|\s\s|[^\S ]/;
+  const whitespace = [' ', '\t', '\n', '\v', '\f', '\r', '\u00a0', '\u1680', '\u2000', '\u2005', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
+  // Not whitespace, though near it: other control characters, zero-width space, next line, Mongolian vowel separator.
+  const other = ['a', 'Z', '0', '\u0000', '\u0008', '\u000e', '\u001f', '\u0085', '\u180e', '\u200b', '\u00e9', '😀', '_'];
+
+  it('agrees with /^\\s|\\s$|\\s\\s|[^\\S ]/ on every string of up to three characters from whitespace and its neighbours', () => {
+    const alphabet = [...whitespace, ...other];
+    // Every code unit is whitespace to exactly the same degree as to the reference.
+    for (let c = 0; c <= 0xffff; c++) {
+      const one = String.fromCharCode(c);
+      expect(needsNormalising(one), `U+${c.toString(16)}`).toBe(reference.test(one));
+    }
+    for (const a of ['', ...alphabet]) {
+      for (const b of alphabet) {
+        for (const c of ['', ...alphabet]) {
+          const s = `${a}${b}${c}`;
+          expect(needsNormalising(s), JSON.stringify(s)).toBe(reference.test(s));
+        }
+      }
+    }
+    for (const s of ['', 'Sales Order', 'Sales  Order', ' Sales', 'Sales ', 'Sales\u00a0Order', 'a b c d', 'a b  c']) {
+      expect(needsNormalising(s), JSON.stringify(s)).toBe(reference.test(s));
     }
   });
 });
