@@ -62,7 +62,8 @@ async function readLines(file: string, compressed: boolean, expectedSourceSystem
       if (!reader.batch(batch)) return undefined;
     }
   } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
+    // Not JSON where the layout has it, or a line longer than a string can be (a file written on one line).
+    if (error instanceof SyntaxError || (error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return undefined;
     throw error;
   }
   return reader.finish(expectedSourceSystem);
@@ -186,7 +187,8 @@ class LayoutReader {
       this.#report(`${where(id)}: sourceSystem ${JSON.stringify(snap.entry.sourceSystem)} in a ${sourceSystem} file`);
     }
     const stored = new LazyStoredEntry(snap.entry);
-    // Only an entry adopted as parsed is its line's text, byte for byte, when written again: it may be copied.
+    // An entry adopted as parsed holds exactly what its line says, so the line may stand for it in the next snapshot
+    // (a file that reached here hashed to its checksum: its lines are the ones a writer made).
     if (this.source !== undefined && snap.adopted) {
       const batch = this.#batch!;
       const start = batch.starts[index]! + 4;

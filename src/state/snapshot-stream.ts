@@ -71,21 +71,22 @@ export async function* snapshotLineBatches(file: string, compressed: boolean, on
     }
     const raw = handle.createReadStream({ highWaterMark: CHUNK, autoClose: false });
     const stream: AsyncIterable<Buffer> = compressed ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
-    let rest: Buffer | undefined;
+    /** The bytes of a line not finished yet, in pieces: joined once its end arrives, so a long line costs no more than its length. */
+    let pending: Buffer[] = [];
     let offset = 0;
     try {
       for await (const chunk of stream) {
-        const data = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
-        const batch = cutLines(data, offset, false);
-        if (batch === undefined) {
-          rest = data;
+        if (chunk.indexOf(NEWLINE) < 0) {
+          pending.push(chunk);
           continue;
         }
+        const data = pending.length === 0 ? chunk : Buffer.concat([...pending, chunk]);
+        const batch = cutLines(data, offset, false)!;
         offset += batch.bytes.length;
-        rest = batch.bytes.length < data.length ? data.subarray(batch.bytes.length) : undefined;
+        pending = batch.bytes.length < data.length ? [data.subarray(batch.bytes.length)] : [];
         yield batch;
       }
-      if (rest !== undefined) yield cutLines(rest, offset, true)!;
+      if (pending.length > 0) yield cutLines(Buffer.concat(pending), offset, true)!;
     } finally {
       raw.destroy();
       if (stream !== raw) (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
