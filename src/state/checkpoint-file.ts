@@ -118,7 +118,7 @@ export interface CheckpointSnapshot {
   head: string;
   /** The entries, sorted by assetId: immutable, so holding them is holding their content at this instant. */
   entries: StoredEntry[];
-  /** Set by checkpointChunks() once it has produced the last chunk. */
+  /** Set by checkpointChunks() (or snapshotChunks()) once it has produced the last chunk. */
   checksum?: string;
   /** Set by snapshotChunks(): how many entries it copied from the file they were read from. */
   copied?: number;

@@ -60,8 +60,10 @@ export interface CheckpointStoreOptions {
 export type CheckpointEvent =
   | { type: 'snapshot'; entries: number; ms: number; reason: 'first' | 'journal-full' | 'close' }
   | { type: 'journal'; changes: number; ms: number }
-  /** The new snapshot is in place and the journal it replaces is still on disk: the moment a crash test aims for. */
-  /** `copied`: entries whose text was copied from the snapshot it replaces rather than serialised again. */
+  /**
+   * The new snapshot is in place and the journal it replaces is still on disk: the moment a crash test aims for.
+   * `copied`: entries whose text was copied from the snapshot it replaces rather than serialised again.
+   */
   | { type: 'snapshot-in-place'; entries: number; copied: number };
 
 const noop = () => {};
