@@ -13,7 +13,7 @@ import type { CheckpointOwner } from './checkpoint-identity.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './checkpoint-schema.ts';
 import { checkpointWriteError } from './checkpoint-write-error.ts';
 import { keepCorruptAside } from './restore-backup.ts';
-import { CopySourceChangedError, applyPlacement, openCopySource, snapshotChunks } from './snapshot-copy.ts';
+import { CopySourceChangedError, applyPlacement, openCopySource, placementFor, snapshotChunks } from './snapshot-copy.ts';
 import type { Placement } from './snapshot-copy.ts';
 import { encodeSnapshot } from './snapshot-stream.ts';
 import type { SnapshotCompression, SnapshotSource } from './snapshot-stream.ts';
@@ -152,8 +152,7 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
       throw checkpointWriteError(failedPath(error) ?? paths.backupDir, 'backup', error);
     }
     const compression = this.#options.compression ?? 'none';
-    const placement: Placement | undefined =
-      compression === 'none' ? { at: new Float64Array(snapshot.entries.length), bytes: new Float64Array(snapshot.entries.length) } : undefined;
+    const placement: Placement | undefined = compression === 'none' ? placementFor(snapshot.entries.length) : undefined;
     let source: SnapshotSource | undefined;
     try {
       // Opened before the new file takes the name: the descriptor (and the backup's link) keep the old one readable.

@@ -26,10 +26,18 @@ export interface CopySource {
   source: SnapshotSource;
 }
 
-/** Where each entry of a snapshot went in the file written (by index): applied once the file is in place. */
+/**
+ * Where each entry of a snapshot went in the file written (by index): applied once the file is in place. Plain
+ * arrays of small integers, not Float64Arrays: doubles stored into the entries' integer fields would make V8 migrate
+ * every entry to a boxed-double layout, which cost more than the write itself.
+ */
 export interface Placement {
-  at: Float64Array;
-  bytes: Float64Array;
+  at: number[];
+  bytes: number[];
+}
+
+export function placementFor(entries: number): Placement {
+  return { at: new Array<number>(entries).fill(0), bytes: new Array<number>(entries).fill(0) };
 }
 
 /** The file did not hold what its entries said when it was copied from: write again without copying. */
