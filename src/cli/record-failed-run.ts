@@ -1,3 +1,4 @@
+import { messageOf } from '../catalog/message-of.ts';
 import { errorCodeOf } from './exit-codes.ts';
 
 /**
@@ -36,7 +37,7 @@ export async function recordFailedRun(
   } catch (error) {
     // See above: the caller reports the original error (and, when there is a history file, that it was not written).
     if (historyFile === undefined) return { recorded: false };
-    return { recorded: false, file: historyFile, reason: error instanceof Error ? error.message : String(error) };
+    return { recorded: false, file: historyFile, reason: messageOf(error) };
   }
 }
 

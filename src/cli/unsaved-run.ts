@@ -1,3 +1,4 @@
+import { messageOf } from '../catalog/message-of.ts';
 import { plural } from '../catalog/plural.ts';
 import type { RunSummary } from '../engine/run-summary.ts';
 import { errorCodeOf } from './exit-codes.ts';
@@ -9,7 +10,7 @@ import { errorCodeOf } from './exit-codes.ts';
  */
 export function unsavedRunSummary(summary: RunSummary, error: unknown, history?: HistoryOutcome): RunSummary {
   const message = [
-    (error instanceof Error ? error.message : String(error)).replace(/\.?$/, '.'),
+    messageOf(error).replace(/\.?$/, '.'),
     writtenSentence(summary),
     'The checkpoint file on disk is intact: it holds what was recorded before the failure.',
     ...(history && !history.recorded ? [`The run history ${history.file} could not be written either (${history.reason}): this run is not recorded there.`] : []),

@@ -1,3 +1,5 @@
+import { errorCodeOf } from '../catalog/error-code-of.ts';
+import { messageOf } from '../catalog/message-of.ts';
 import { randomUUID } from 'node:crypto';
 import type { CheckpointStore } from '../catalog/checkpoint.ts';
 import type { EngineLogger } from '../engine/engine-logger.ts';
@@ -209,7 +211,7 @@ export class JobManager {
       checkpoints = await this.#options.lease.acquire();
     } catch (error) {
       this.#unclaim(job);
-      if (errorCode(error) === 'LOCK_HELD' && !job.controller.signal.aborted && !this.#closed) {
+      if (errorCodeOf(error) === 'LOCK_HELD' && !job.controller.signal.aborted && !this.#closed) {
         job.progress = { phase: 'waiting-for-lock', done: 0 };
         this.#queue.push(job);
         this.#waitForLock(error);
@@ -274,12 +276,6 @@ export class JobManager {
   }
 }
 
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 export function toJobError(error: unknown): JobError {
-  return { code: errorCode(error) ?? 'FATAL', message: error instanceof Error ? error.message : String(error) };
+  return { code: errorCodeOf(error) ?? 'FATAL', message: messageOf(error) };
 }

@@ -131,17 +131,25 @@ export async function applyPlan(actions: readonly PlannedAction[], deps: ApplyDe
 }
 
 /**
- * Records in the checkpoint what the target has confirmed. The action is done whatever happens here: a checkpoint
- * that cannot be written (ENOSPC, EACCES, EIO) does not undo a write, and is the run's failure, not the table's.
+ * Runs a checkpoint write (a put, a flush); false, with the first such error kept in `result.unsaved`, when it
+ * fails. A checkpoint that cannot be written (ENOSPC, EACCES, EIO) undoes no write the target confirmed: it is the
+ * run's failure, not the table's.
  */
-async function save(result: ApplyResult, deps: ApplyDeps, assetId: string, record: () => Promise<void>): Promise<void> {
+export async function saved(result: ApplyResult, write: () => Promise<void>): Promise<boolean> {
   try {
-    await record();
+    await write();
+    return true;
   } catch (error) {
-    if (result.unsaved === undefined) {
-      result.unsaved = error;
-      deps.logger.error({ assetId, err: describe(error) }, 'the checkpoint could not record a confirmed write; no further write is started');
-    }
+    result.unsaved ??= error;
+    return false;
+  }
+}
+
+/** Records in the checkpoint what the target has confirmed; the first failure is logged (see saved()). */
+async function save(result: ApplyResult, deps: ApplyDeps, assetId: string, record: () => Promise<void>): Promise<void> {
+  const first = result.unsaved === undefined;
+  if (!(await saved(result, record)) && first) {
+    deps.logger.error({ assetId, err: describe(result.unsaved) }, 'the checkpoint could not record a confirmed write; no further write is started');
   }
 }
 

@@ -1,6 +1,7 @@
 import type { CheckpointStore } from '../catalog/checkpoint.ts';
 import type { Target } from '../catalog/target.ts';
 import type { ApplyResult } from './apply-plan.ts';
+import { saved } from './apply-plan.ts';
 import { databaseHints } from './tables-to-read.ts';
 import type { Verification } from './verify-written.ts';
 import { verifyWritten } from './verify-written.ts';
@@ -46,15 +47,4 @@ export async function commitRun(applied: ApplyResult, target: Target, checkpoint
   }
   if (changed && applied.unsaved === undefined) await saved(applied, () => checkpoints.flush());
   return verification;
-}
-
-/** Runs a checkpoint write; false (and the error kept in applied.unsaved) when it fails. */
-async function saved(applied: ApplyResult, write: () => Promise<void>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    applied.unsaved ??= error;
-    return false;
-  }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { boundText } from '../catalog/bounded-text.ts';
+import { errorCodeOf } from '../catalog/error-code-of.ts';
 import { messageOf } from '../catalog/message-of.ts';
 import { refKey } from '../catalog/ref-key.ts';
 import type { Source } from '../catalog/source.ts';
@@ -124,6 +125,5 @@ function statusOf(input: SummaryInput, failures: number): RunStatus {
 
 /** The checkpoint's error as the summary reports it: its stable code where it has one. */
 function unsavedError(error: unknown): { code: string; message: string } {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
-  return { code: typeof code === 'string' ? code : 'FATAL', message: boundText(messageOf(error)) };
+  return { code: errorCodeOf(error) ?? 'FATAL', message: boundText(messageOf(error)) };
 }

@@ -30,6 +30,26 @@ export function databaseDescription(template: string | undefined, space: string,
   return { value: fitted.value, ...(fitted.truncatedFrom !== undefined ? { truncatedFrom: fitted.truncatedFrom } : {}) };
 }
 
+/** One space whose label the source gave, and the database it maps to. */
+export interface LabelledSpace {
+  database: string;
+  space: string;
+  label: string;
+}
+
+/**
+ * The databases of labelled spaces, each once: where two spaces map to one database, the first one's label speaks
+ * for it. What every target that keeps space labels on its databases (SpaceLabelling) brings in step.
+ */
+export function labelledDatabases(labels: ReadonlyMap<string, string>, databaseFor: (space: string) => string): LabelledSpace[] {
+  const chosen = new Map<string, LabelledSpace>();
+  for (const [space, label] of labels) {
+    const database = databaseFor(space);
+    if (!chosen.has(database)) chosen.set(database, { database, space, label });
+  }
+  return [...chosen.values()];
+}
+
 /** What a database as the target holds it needs for its Description to say `wanted`. */
 export type DescriptionStep =
   /** No such database: the next create gives it the Description. */

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Source } from '../catalog/source.ts';
 import type { MappingStep } from './mapping-step-source.ts';
 import { MappingStepSource } from './mapping-step-source.ts';
 import type { LfTagMapping } from './lf-tags.ts';
 import { withLfTags } from './lf-tags.ts';
+import { settingsDigest } from './validator-digest.ts';
 
 /** Separates the inner source's validator from the digest of the tag mapping it was taken under. */
 const SEPARATOR = '#lftags=';
@@ -26,7 +26,7 @@ export class LfTagsSource extends MappingStepSource {
     super(inner, SEPARATOR);
     this.#step = {
       apply: (asset) => withLfTags(asset, mapping),
-      digest: createHash('sha256').update(JSON.stringify(mapping)).digest('hex').slice(0, 16),
+      digest: settingsDigest(mapping),
     };
   }
 

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Source } from '../catalog/source.ts';
 import type { MappingStep } from './mapping-step-source.ts';
 import { MappingStepSource } from './mapping-step-source.ts';
+import { settingsDigest } from './validator-digest.ts';
 import type { StorageRule } from './storage-rules.ts';
 import { checkLocationTemplates, StorageRules } from './storage-rules.ts';
 import type { StorageFormats } from './storage-formats.ts';
@@ -37,7 +37,7 @@ export class StorageRulesSource extends MappingStepSource {
       const rules = new StorageRules(this.#rules, formats);
       return {
         apply: (asset) => rules.apply(asset),
-        digest: createHash('sha256').update(JSON.stringify({ rules: this.#rules, formats })).digest('hex').slice(0, 16),
+        digest: settingsDigest({ rules: this.#rules, formats }),
       };
     });
     return this.#compiled;

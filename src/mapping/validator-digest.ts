@@ -1,4 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { KnownAsset } from '../catalog/source.ts';
+
+/** The digest a mapping step's validators are tagged with: 16 hex digits of the SHA-256 of its settings as JSON. */
+export function settingsDigest(settings: unknown): string {
+  return createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
+}
 
 /**
  * Validators tagged with the digest of a mapping step's settings (storage rules, the LF-Tag mapping). A source that

@@ -1,3 +1,6 @@
+import { errorCodeOf } from '../catalog/error-code-of.ts';
+import { messageOf } from '../catalog/message-of.ts';
+
 /**
  * Which checkpoint file a failed write was making: the lock taken before a run, the journal a flush appends to, the
  * backup made before the checkpoint file is replaced, or the checkpoint file (snapshot) itself.
@@ -23,7 +26,7 @@ export class CheckpointWriteError extends Error {
     readonly step: CheckpointWriteStep,
     cause: unknown,
   ) {
-    const reason = errnoOf(cause);
+    const reason = errorCodeOf(cause);
     // The lock is taken before a run reads or writes anything: saying so spares the question of what happened.
     const before = step === 'lock' ? ' (the run did not start: nothing was read or written)' : '';
     super(`could not write the checkpoint ${STEP_NAMES[step]} ${file}: ${describe(cause)}${before}. ${writeFailureAdvice(reason)}`, { cause });
@@ -61,14 +64,7 @@ export function writeFailureAdvice(reason: string | undefined): string {
   }
 }
 
-function errnoOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** The system message without the path Node repeats in it (the file is named once, in front). */
 function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/, \w+ '[^']*'( -> '[^']*')?$/, '');
+  return messageOf(error).replace(/, \w+ '[^']*'( -> '[^']*')?$/, '');
 }

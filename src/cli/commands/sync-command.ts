@@ -86,6 +86,7 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
     ]);
   const { colourEnabled, createColours } = await import('../colour.ts');
   const { decideRefresh } = await import('../refresh-schedule.ts');
+  const { messageOf } = await import('../../catalog/message-of.ts');
   const run = await openRun(
     { config: flags.config, ...(flags.logLevel ? { logLevel: flags.logLevel } : {}), ...(flags.waitLock !== undefined ? { waitLock: flags.waitLock } : {}) },
     { lock: !planOnly && !flags.dryRun },
@@ -135,7 +136,7 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
     if (unsaved === undefined) {
       // Bookkeeping beside the checkpoint: a record that cannot be written costs at most one refresh too early, never the run.
       await refresh.recordRun({ refreshed: refresh.refresh, allSpaces: flags.space.length === 0, at: new Date() }).catch((error: unknown) => {
-        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not record this run for the refresh schedule');
+        logger.warn({ err: messageOf(error) }, 'could not record this run for the refresh schedule');
       });
     }
     // Plans and dry-runs go into the history too, marked (`dryRun`, `planOnly`): the report leaves them out of the
@@ -147,7 +148,7 @@ async function runSyncAction(flags: SyncFlags, planOnly: boolean): Promise<ExitC
       summary = unsavedRunSummary(outcome.summary, unsaved);
       const history = await record().then(
         () => ({ recorded: true as const }),
-        (error: unknown) => ({ recorded: false as const, file: config.history.file, reason: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => ({ recorded: false as const, file: config.history.file, reason: messageOf(error) }),
       );
       if (!history.recorded) summary = unsavedRunSummary(outcome.summary, unsaved, history);
       // On stderr whatever the output mode: the reason for exit code 1 must never be silent.

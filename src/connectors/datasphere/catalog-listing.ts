@@ -40,7 +40,6 @@ export async function listSpaces(http: DatasphereHttp, urls: TenantUrls, pageSiz
   return { names: [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), labels };
 }
 
-
 /**
  * The catalog's assets of one space. A record that names no asset makes the listing incomplete: it might be
  * an asset we synced before, and an unreadable record must not become a deletion. Records that say they

@@ -41,7 +41,7 @@ import {
 import { refKey } from '../../catalog/ref-key.ts';
 import { messageOf } from '../../catalog/message-of.ts';
 import type { SpaceLabelling, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
-import { databaseDescription, descriptionStep } from '../../mapping/database-description.ts';
+import { databaseDescription, descriptionStep, labelledDatabases } from '../../mapping/database-description.ts';
 import { databaseFilePath, readDatabaseFile } from './database-file.ts';
 import {
   assertStorableDatabase,
@@ -125,13 +125,8 @@ export class FileTarget implements Target, TableVersions, SpaceLabelling {
    */
   async labelSpaces(labels: ReadonlyMap<string, string>): Promise<SpaceLabelOutcome> {
     const outcome: SpaceLabelOutcome = { updated: [], warnings: [] };
-    const chosen = new Map<string, [string, string]>();
-    for (const [space, label] of labels) {
-      this.#labels.set(space, label);
-      const database = this.databaseFor(space);
-      if (!chosen.has(database)) chosen.set(database, [space, label]);
-    }
-    for (const [database, [space, label]] of chosen) {
+    for (const [space, label] of labels) this.#labels.set(space, label);
+    for (const { database, space, label } of labelledDatabases(labels, (space) => this.databaseFor(space))) {
       try {
         assertStorableDatabase(database);
         const found = await readDatabaseFile(this.#options.path, database);

@@ -1,7 +1,8 @@
 import type { Database, DatabaseInput } from '@aws-sdk/client-glue';
 import { messageOf } from '../../catalog/message-of.ts';
 import type { SpaceLabelOutcome } from '../../catalog/space-labels.ts';
-import { databaseDescription, descriptionStep } from '../../mapping/database-description.ts';
+import { databaseDescription, descriptionStep, labelledDatabases } from '../../mapping/database-description.ts';
+import type { LabelledSpace } from '../../mapping/database-description.ts';
 import type { GlueDatabaseInput } from '../../mapping/glue-table.ts';
 import { GLUE_LIMITS } from '../../mapping/glue-limits.ts';
 import { sortedRecord } from '../../mapping/stable-json.ts';
@@ -25,13 +26,6 @@ export interface GlueDatabaseOptions {
 
 /** The parameter naming the Datasphere space a database mirrors (under the business prefix). */
 export const SPACE_PARAMETER = 'space';
-
-/** One space whose label the source gave, and the database it maps to. */
-export interface LabelledSpace {
-  database: string;
-  space: string;
-  label: string;
-}
 
 /**
  * Which Glue databases exist, and CreateDatabase for those that do not, once each. What readState saw is taken
@@ -98,13 +92,10 @@ export class GlueDatabases {
    * GetDatabase per database tells; a database someone else owns is left as it is. A database that cannot be read or
    * updated (glue:UpdateDatabase not granted, say) is a warning, never the run's failure.
    */
-  async relabel(spaces: readonly LabelledSpace[]): Promise<SpaceLabelOutcome> {
+  async relabel(labels: ReadonlyMap<string, string>, databaseFor: (space: string) => string): Promise<SpaceLabelOutcome> {
     const outcome: SpaceLabelOutcome = { updated: [], warnings: [] };
-    // Two spaces mapping to one database: the first one's label speaks for it.
-    const chosen = new Map<string, LabelledSpace>();
-    for (const one of spaces) if (!chosen.has(one.database)) chosen.set(one.database, one);
-    for (const { space, label } of spaces) this.#labels.set(space, label);
-    await Promise.all([...chosen.values()].map(async (one) => this.#relabelOne(one, outcome)));
+    for (const [space, label] of labels) this.#labels.set(space, label);
+    await Promise.all(labelledDatabases(labels, databaseFor).map(async (one) => this.#relabelOne(one, outcome)));
     outcome.updated.sort();
     return outcome;
   }

@@ -205,7 +205,7 @@ export class GlueTarget implements Target, TableVersions, SpaceLabelling {
 
   /** SpaceLabelling: the databases of labelled spaces say their labels (glue-databases.ts: relabel). */
   async labelSpaces(labels: ReadonlyMap<string, string>): Promise<SpaceLabelOutcome> {
-    return this.#databases.relabel([...labels].map(([space, label]) => ({ database: this.databaseFor(space), space, label })));
+    return this.#databases.relabel(labels, (space) => this.databaseFor(space));
   }
 
   databaseFor(space: string): string {

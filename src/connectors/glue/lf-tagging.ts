@@ -74,10 +74,7 @@ export class LfTagging implements TargetTagging {
   }
 
   async plan(request: TagRequest): Promise<TagChange[]> {
-    const plan = await this.#planTable(request);
-    this.#plans.set(refKey(request.ref), plan);
-    for (const [key, values] of plan.values) for (const value of values) add(this.#values, key, value);
-    return plan.diff.changes;
+    return this.#remember(refKey(request.ref), await this.#planTable(request)).diff.changes;
   }
 
   async definitions(changes: readonly TagChange[]): Promise<TagDefinitionChange[]> {
@@ -89,7 +86,7 @@ export class LfTagging implements TargetTagging {
 
   async apply(request: TagRequest): Promise<number> {
     const key = refKey(request.ref);
-    const plan = this.#plans.get(key) ?? (await this.#planTable(request));
+    const plan = this.#plans.get(key) ?? this.#remember(key, await this.#planTable(request));
     const { removals, additions, changes } = plan.diff;
     if (removals.length === 0 && additions.length === 0) {
       this.#plans.delete(key);
@@ -97,7 +94,6 @@ export class LfTagging implements TargetTagging {
     }
     const api = await this.#lf();
     // The whole run's values at once: one CreateLFTag or UpdateLFTag per key, not one per table that needs a new one.
-    for (const [key, values] of plan.values) for (const value of values) add(this.#values, key, value);
     await this.#definitions.ensure(this.#values);
     // Removals first: a resource holds at most 50 LF-Tags, and what goes is never needed by what comes.
     for (const removal of removals) await api.removeTags(removal.resource, removal.tags);
@@ -127,6 +123,13 @@ export class LfTagging implements TargetTagging {
       (api) => api.destroy(),
       () => undefined,
     );
+  }
+
+  /** Keeps a table's plan for its apply, and the values its additions need for the run's definitions. */
+  #remember(key: string, plan: TablePlan): TablePlan {
+    this.#plans.set(key, plan);
+    for (const [tag, values] of plan.values) for (const value of values) add(this.#values, tag, value);
+    return plan;
   }
 
   async #planTable(request: TagRequest): Promise<TablePlan> {

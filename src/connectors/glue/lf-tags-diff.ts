@@ -77,10 +77,10 @@ export function diffTags(ref: TableRef, wanted: WantedTags, current: CurrentTags
   if (current.database !== undefined) {
     const db = diffResource(wanted.managed.database, wanted.database, current.database);
     const resource: LfResource = { kind: 'database', database: ref.database };
-    record(diff, db, 'database', ref.database, resource, wanted.database, 'database');
+    record(diff, db, 'database', ref.database, resource, wanted.database);
   }
   const table = diffResource(wanted.managed.table, wanted.table, current.table);
-  record(diff, table, 'table', ref.table, { kind: 'table', ref }, wanted.table, 'table');
+  record(diff, table, 'table', ref.table, { kind: 'table', ref }, wanted.table);
 
   const names = [...new Set([...wanted.columns.keys(), ...current.columns.keys()])].sort();
   const addGroups = new Map<string, { tags: Readonly<Record<string, string>>; columns: string[] }>();
@@ -108,12 +108,11 @@ function record(
   name: string,
   resource: LfResource,
   want: Readonly<Record<string, string>>,
-  level: 'database' | 'table',
 ): void {
   for (const change of found.changes) diff.changes.push({ resource: kind, name, ...change });
   if (Object.keys(found.removed).length > 0) {
     diff.removals.push({ resource, tags: found.removed });
-    diff.removing[level].push(...Object.keys(found.removed));
+    diff.removing[kind].push(...Object.keys(found.removed));
   }
   if (found.adds) diff.additions.push({ resource, tags: { ...want } });
 }

@@ -1,3 +1,4 @@
+import { messageOf } from '../../catalog/message-of.ts';
 import { awsAttempts, awsErrorCode } from './glue-target-errors.ts';
 
 /**
@@ -22,7 +23,6 @@ export class LfTagsError extends Error {
   }
 
   static fromCall(operation: string, resource: string, error: unknown): LfTagsError {
-    const detail = error instanceof Error ? error.message : String(error);
-    return new LfTagsError(operation, resource, awsErrorCode(error) ?? 'Error', detail, awsAttempts(error), error);
+    return new LfTagsError(operation, resource, awsErrorCode(error) ?? 'Error', messageOf(error), awsAttempts(error), error);
   }
 }
