@@ -21,11 +21,16 @@ let peakRss = process.memoryUsage.rss();
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
 const started = performance.now();
 const phases: Record<string, number> = {};
+/** Resident and heap memory (MB) at the end of each phase: where a peak comes from. */
+const memory: Record<string, { rss: number; heapTotal: number; heapUsed: number; external: number }> = {};
 let mark = started;
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const phase = (name: string) => {
   const now = performance.now();
   phases[name] = Math.round(now - mark);
   mark = now;
+  const m = process.memoryUsage();
+  memory[name] = { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external) };
 };
 
 const mapping = await loadMapping();
@@ -79,6 +84,7 @@ const { summary } = outcome;
 process.stdout.write(
   JSON.stringify({
     phases,
+    memory,
     generationCpuMs: Math.round(source.generationCpuMs),
     status: summary.status,
     changes: Object.fromEntries(Object.entries(countTypes(outcome.changeSet.changes))),
