@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { CheckpointStore } from '../src/catalog/checkpoint.ts';
+import { boundHeapGrowth } from '../src/cli/heap-growth.ts';
 import { defaultChangeOptions } from '../src/change/change-options.ts';
 import { runSync } from '../src/engine/run-sync.ts';
 import { loadMapping } from '../src/mapping/load-mapping.ts';
@@ -13,6 +14,8 @@ import { openCheckpointStore } from '../src/state/file-checkpoint-store.ts';
 import { MemoryTarget } from './memory-target.ts';
 import { StreamSource } from './stream-source.ts';
 
+// What the CLI does first, so the run's memory is what a user's would be.
+boundHeapGrowth();
 const [workdir, assetsArg, perSpaceArg, generationArg] = process.argv.slice(2);
 if (!workdir || !assetsArg || !perSpaceArg || generationArg === undefined) throw new Error('usage: scale-run.ts <workdir> <assets> <perSpace> <generation>');
 const spec = { assets: Number(assetsArg), perSpace: Number(perSpaceArg), seed: 42 };

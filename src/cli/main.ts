@@ -9,6 +9,7 @@ import { registerRollbackCommand } from './commands/rollback-command.ts';
 import { registerSyncCommands } from './commands/sync-command.ts';
 import { registerVerifyCommand } from './commands/verify-command.ts';
 import { errorCodeOf, ExitCode, exitCodeFor } from './exit-codes.ts';
+import { boundHeapGrowth } from './heap-growth.ts';
 import { failureJson, jsonPrinted, printJson, resetJsonOutput } from './json-output.ts';
 import type { ExitCodeValue } from './exit-codes.ts';
 
@@ -39,6 +40,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  boundHeapGrowth();
   let code: ExitCodeValue = ExitCode.ok;
   resetJsonOutput();
   const program = buildProgram((c) => {
