@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Asset } from '../src/catalog/asset.ts';
 import { generateAsset, label, random } from './generate-catalog.ts';
@@ -104,4 +104,27 @@ export async function changeExport(root: string, spec: ExportSpec, generation: n
   }
   await Promise.all(batch);
   return changed;
+}
+
+/**
+ * Writes every file of the export again with the bytes it has, through a new file renamed over it (a new inode and
+ * time): what a nightly re-export of an unchanged tenant, or a fresh checkout of the export's repository, leaves.
+ * Returns how many files.
+ */
+export async function rewriteExport(root: string): Promise<number> {
+  let count = 0;
+  const batch: Promise<void>[] = [];
+  const rewrite = async (file: string) => {
+    await writeFile(`${file}.new`, await readFile(file));
+    await rename(`${file}.new`, file);
+  };
+  for (const space of await readdir(root)) {
+    for (const name of await readdir(path.join(root, space))) {
+      batch.push(rewrite(path.join(root, space, name)));
+      count += 1;
+      if (batch.length === 256) await Promise.all(batch.splice(0));
+    }
+  }
+  await Promise.all(batch);
+  return count;
 }

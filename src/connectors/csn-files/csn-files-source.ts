@@ -15,10 +15,10 @@ import { messageOf } from '../../catalog/message-of.ts';
 import { spaceOf } from '../../catalog/asset-id.ts';
 // Two copies of a definition compare by content, not by the order their keys were written.
 import { stableJson } from '../../mapping/stable-json.ts';
-import { encodeFileValidator, signatureOf } from './file-validator.ts';
+import { contentDigest, encodeFileValidator, signatureOf } from './file-validator.ts';
 import type { FileSignature } from './file-validator.ts';
 import { ambiguityOf, blindSpots, lostWithUnreadable } from './ambiguous-copies.ts';
-import { claimsFrom, isMainFileOf, unchanged } from './quick-check.ts';
+import { claimsFrom, isMainFileOf, sameContent, unchanged } from './quick-check.ts';
 import type { FileClaim } from './quick-check.ts';
 
 export interface CsnFilesSourceOptions {
@@ -50,13 +50,18 @@ interface Scan {
   fileOf: Map<string, string>;
   /** Definitions (assets and failures) taken from each file read. */
   definitions: Map<string, number>;
-  /** Assets of files that did not change since the last run (size, time, identity): not read, reported not modified. */
+  /**
+   * Assets of files that did not change since the last run (size, time, identity: not read; or the same bytes: not
+   * parsed), reported not modified.
+   */
   unchanged: { assetId: string; validator: string }[];
   failures: AssetFailure[];
   warnings: AssetWarning[];
   /** Files (or folders) that could not be read or are not CSN: the listing is incomplete. */
   unreadable: Unreadable[];
   signatures: Map<string, FileSignature>;
+  /** The content digest of each file read. */
+  digests: Map<string, string>;
   /** Whether this scan compared content (`--checksum`): every file read. */
   checksum: boolean;
 }
@@ -73,7 +78,10 @@ interface Scan {
  * again — its assets are reported not modified, so an unchanged rerun stats the files and reads none. A changed or
  * new file is read (only it), and so is an unchanged one whose assets a read file also defines, unless the
  * unchanged file is their own export (whose copy wins anyway). When an asset's file is gone, or no longer holds it,
- * another export may hold the copy that wins now: then every file is read. `--checksum` reads every file.
+ * another export may hold the copy that wins now: then every file is read. A file whose signature moved but whose
+bytes are the ones its claim was made from (an export written again, a fresh checkout) is read and hashed but not
+parsed: its assets are reported not modified, with validators of the new signature. `--checksum` reads every file,
+and parses those whose bytes changed.
  */
 export class CsnFilesSource implements Source {
   readonly type = 'csn-files';
@@ -113,11 +121,12 @@ export class CsnFilesSource implements Source {
     for (const asset of here.assets) {
       const file = scan.fileOf.get(asset.id);
       const signature = file === undefined ? undefined : scan.signatures.get(file);
+      const digest = file === undefined ? undefined : scan.digests.get(file);
       items.push({
         state: 'extracted',
         asset,
         definitionFormat: 'csn',
-        ...(file !== undefined && signature !== undefined ? { validator: encodeFileValidator(file, signature, scan.definitions.get(file) ?? 0) } : {}),
+        ...(file !== undefined && signature !== undefined && digest !== undefined ? { validator: encodeFileValidator(file, signature, scan.definitions.get(file) ?? 0, digest) } : {}),
       });
     }
     for (const { assetId, validator } of here.unchanged) items.push({ state: 'not-modified', assetId, validator });
@@ -161,12 +170,13 @@ export class CsnFilesSource implements Source {
     const files: string[] = [];
     await listJsonFiles(this.options.path, { files, unreadable, folderAt });
     const root = path.resolve(this.options.path);
-    const claims = checksum ? new Map<string, FileClaim>() : claimsFrom(options.known);
+    const claims = claimsFrom(options.known);
     const copies = new Map<string, Copy[]>();
     const warnings: AssetWarning[] = [];
     const failures: AssetFailure[] = [];
     const signatures = new Map<string, FileSignature>();
-    /** Files not read because nothing changed: their claims stand. */
+    const digests = new Map<string, string>();
+    /** Files not parsed because nothing changed (not read, or read and the same bytes): their claims stand. */
     const skipped = new Map<string, FileClaim>();
     /** Each file's place in path order. */
     const order = new Map(files.map((file, index) => [file, index]));
@@ -182,7 +192,15 @@ export class CsnFilesSource implements Source {
         pushCopy(copies, `${this.options.space}/${mainName}`, { file, isMain: true, error: loaded.reason });
         return;
       }
+      if ('same' in loaded) {
+        // The bytes its claim was made from, under a new signature: the claim stands, its validators say the new one.
+        const signature = signatures.get(file)!;
+        const claim = claims.get(file)!;
+        skipped.set(file, { ...claim, signature, validator: encodeFileValidator(file, signature, claim.definitions, loaded.same) });
+        return;
+      }
       const { result } = loaded;
+      digests.set(file, loaded.digest);
       for (const asset of result.assets) {
         pushCopy(copies, asset.id, { file, isMain: asset.id === result.mainAssetId, asset });
       }
@@ -191,16 +209,21 @@ export class CsnFilesSource implements Source {
       }
       for (const warning of result.warnings) warnings.push({ assetId: warning.assetId, message: `${warning.message} (in ${file})` });
     };
-    /** Reads files (several at once), recording them in the order given. */
-    const read = async (list: readonly string[]): Promise<void> => {
+    /**
+     * Reads files (several at once), recording them in the order given. `byContent`: a file holding the bytes its
+     * claim was made from is not parsed (pass 1); a file read again because another copy may win is (pass 2).
+     */
+    const read = async (list: readonly string[], byContent: boolean): Promise<void> => {
       for (let start = 0; start < list.length; start += READ_BATCH) {
         signal?.throwIfAborted();
         const batch = list.slice(start, start + READ_BATCH);
-        const loaded = await Promise.all(batch.map((file) => this.load(file, path.basename(file).replace(/\.json$/i, ''))));
+        const loaded = await Promise.all(
+          batch.map((file) => this.load(file, path.basename(file).replace(/\.json$/i, ''), byContent && signatures.has(file) ? claims.get(file) : undefined)),
+        );
         for (const [i, file] of batch.entries()) record(file, loaded[i]!);
       }
     };
-    const readOne = (file: string): Promise<void> => read([file]);
+    const readOne = (file: string): Promise<void> => read([file], false);
 
     // Pass 1: every file stat-ed (a batch at a time, so the file system works on many at once); those whose claim
     // still holds are skipped, the rest read.
@@ -215,14 +238,15 @@ export class CsnFilesSource implements Source {
         const signature = stats[i];
         const claim = claims.get(file);
         // Skipped: its signature is its claim's (unchanged), recorded only if the file is read after all (unskip).
-        if (signature !== undefined && unchanged(claim, signature)) skipped.set(file, claim);
+        // `--checksum` reads it anyway, and compares its bytes.
+        if (!checksum && signature !== undefined && unchanged(claim, signature)) skipped.set(file, claim);
         else {
           // A file that cannot be stat-ed is read, which reports it unreadable with the reason.
           if (signature !== undefined) signatures.set(file, signature);
           toRead.push(file);
         }
       }
-      await read(toRead);
+      await read(toRead, true);
     }
 
     // Pass 2: an unchanged file whose assets a read file also defines is read too, when that copy could win now:
@@ -312,16 +336,22 @@ export class CsnFilesSource implements Source {
       warnings: dedupeWarnings(warnings).map((w) => ({ assetId: w.assetId, message: boundText(w.message) })),
       unreadable,
       signatures,
+      digests,
       checksum,
     };
   }
 
-  /** Reads and parses one file. */
-  private async load(file: string, mainName: string): Promise<{ result: ParseCsnResult } | { reason: string }> {
+  /**
+   * Reads one file and parses it, unless it holds the bytes `claim` was made from: then `same` is their digest, and
+   * the definitions the checkpoint holds for it stand.
+   */
+  private async load(file: string, mainName: string, claim?: FileClaim): Promise<{ result: ParseCsnResult; digest: string } | { same: string } | { reason: string }> {
     const absolute = path.join(this.options.path, file);
     try {
       const bytes = await readFile(absolute);
       recordCall(this.counters, 'readFile', 0, bytes.byteLength, false);
+      const digest = contentDigest(bytes);
+      if (sameContent(claim, digest)) return { same: digest };
       // Strict: Buffer.toString would turn damaged bytes into U+FFFD, and a damaged name into another name.
       const decoded = decodeUtf8(bytes);
       if (!decoded.ok) return { reason: decoded.reason };
@@ -333,7 +363,7 @@ export class CsnFilesSource implements Source {
       }
       const result = parseCsn(json, { space: this.options.space, mainName });
       if (result.documentError !== undefined) return { reason: result.documentError };
-      return { result };
+      return { result, digest };
     } catch (error) {
       return { reason: `could not be read: ${messageOf(error)}` };
     }

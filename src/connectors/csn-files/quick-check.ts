@@ -16,6 +16,8 @@ export interface FileClaim {
   mixed: boolean;
   /** The validator text itself, given back unchanged for the file's assets while the file is unchanged. */
   validator: string;
+  /** The file's content digest then (validators written before digests have none). */
+  digest: string | undefined;
 }
 
 export function claimsFrom(known: ReadonlyMap<string, KnownAsset> | undefined): Map<string, FileClaim> {
@@ -25,10 +27,10 @@ export function claimsFrom(known: ReadonlyMap<string, KnownAsset> | undefined): 
     const decoded = decodeFileValidator(entry.validator);
     if (!decoded) continue;
     const claim = claims.get(decoded.file);
-    if (!claim) claims.set(decoded.file, { signature: decoded.signature, definitions: decoded.definitions, ids: [id], mixed: false, validator: entry.validator! });
+    if (!claim) claims.set(decoded.file, { signature: decoded.signature, definitions: decoded.definitions, ids: [id], mixed: false, validator: entry.validator!, digest: decoded.digest });
     else {
       claim.ids.push(id);
-      if (!sameSignature(claim.signature, decoded.signature) || claim.definitions !== decoded.definitions) claim.mixed = true;
+      if (!sameSignature(claim.signature, decoded.signature) || claim.definitions !== decoded.definitions || claim.digest !== decoded.digest) claim.mixed = true;
     }
   }
   return claims;
@@ -39,13 +41,20 @@ export function claimsFrom(known: ReadonlyMap<string, KnownAsset> | undefined): 
  * it gave in the checkpoint (none failed, none left unrecorded).
  */
 export function unchanged(claim: FileClaim | undefined, signature: FileSignature | undefined): claim is FileClaim {
-  return (
-    claim !== undefined &&
-    signature !== undefined &&
-    !claim.mixed &&
-    claim.ids.length === claim.definitions &&
-    sameSignature(claim.signature, signature)
-  );
+  return signature !== undefined && whole(claim) && sameSignature(claim.signature, signature);
+}
+
+/**
+ * Whether a file read now holds the very bytes its claim was made from (the signature may have moved: an export
+ * written again, a fresh checkout), and the claim is whole as for unchanged(): then its definitions need no parse.
+ */
+export function sameContent(claim: FileClaim | undefined, digest: string): claim is FileClaim {
+  return whole(claim) && claim.digest === digest;
+}
+
+/** A claim that speaks for its whole file: its validators agree, and the checkpoint has every definition it gave. */
+function whole(claim: FileClaim | undefined): claim is FileClaim {
+  return claim !== undefined && !claim.mixed && claim.ids.length === claim.definitions;
 }
 
 /**

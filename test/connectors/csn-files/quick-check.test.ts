@@ -1,7 +1,8 @@
-import { copyFile, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeFileValidator, encodeFileValidator } from '../../../src/connectors/csn-files/file-validator.ts';
+import { CsnFilesSource } from '../../../src/connectors/csn-files/csn-files-source.ts';
+import { contentDigest, decodeFileValidator, encodeFileValidator } from '../../../src/connectors/csn-files/file-validator.ts';
 import { openCheckpointStore } from '../../../src/state/file-checkpoint-store.ts';
 import type { FileScenario } from '../../support/file-scenario.ts';
 import { createFileScenario } from '../../support/file-scenario.ts';
@@ -146,9 +147,118 @@ describe('csn-files quick check never leaves a definition out', () => {
 describe('file validators', () => {
   it('round-trip any path, and refuse what is not theirs', () => {
     const signature = { size: 12, mtimeMs: 1764000000123.456, dev: 2049, ino: 98765 };
-    for (const file of ['a.json', 'SPACE/x:y.json', 'deep/er/ü 1.json']) expect(decodeFileValidator(encodeFileValidator(file, signature, 3))).toEqual({ file, signature, definitions: 3 });
-    for (const other of [undefined, '', 'W/"etag"', '{"f":"csn"}', 'csn-file:2:1:2:3:4:', 'csn-file:2:x:2:3:4:5:a.json', 'csn-file:1:1:2:3:4:a.json', 'csn-file:3:1:2:3:4:5:a.json']) {
+    const digest = contentDigest(Buffer.from('{"definitions":{}}'));
+    expect(digest).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    for (const file of ['a.json', 'SPACE/x:y.json', 'deep/er/ü 1.json']) {
+      expect(decodeFileValidator(encodeFileValidator(file, signature, 3, digest))).toEqual({ file, signature, definitions: 3, digest });
+    }
+    for (const other of [
+      undefined,
+      '',
+      'W/"etag"',
+      '{"f":"csn"}',
+      'csn-file:2:1:2:3:4:',
+      'csn-file:2:x:2:3:4:5:a.json',
+      'csn-file:1:1:2:3:4:a.json',
+      'csn-file:3:1:2:3:4:5:a.json', // no digest
+      'csn-file:3:1:2:3:4:5:short:a.json',
+      `csn-file:3:1:2:3:4:5:${digest}:`,
+    ]) {
       expect(decodeFileValidator(other)).toBeUndefined();
     }
+  });
+
+  it('understand the earlier form, without a digest', () => {
+    expect(decodeFileValidator('csn-file:2:12:1764000000123.456:2049:98765:3:SPACE/x:y.json')).toEqual({
+      file: 'SPACE/x:y.json',
+      signature: { size: 12, mtimeMs: 1764000000123.456, dev: 2049, ino: 98765 },
+      definitions: 3,
+    });
+  });
+});
+
+describe('csn-files content check (the same bytes under a new signature)', () => {
+  /** Writes every export file again with the bytes it had: new times, new inodes, as a fresh export or checkout makes. */
+  async function rewriteAll(): Promise<void> {
+    for (const name of await readdir(s.exportDir)) {
+      const file = path.join(s.exportDir, name);
+      await writeFile(`${file}.new`, await readFile(file));
+      await rename(`${file}.new`, file);
+    }
+  }
+
+  async function extractAll(options: { checksum?: boolean } = {}) {
+    const known = new Map((await entries()).map((e) => [e.assetId, { validator: e.validator }]));
+    const source = new CsnFilesSource({ path: s.exportDir, space: 'SALES' });
+    const spaces = await source.listSpaces({ known, ...options });
+    const items = [];
+    for (const space of spaces) items.push(...(await source.extractSpace(space, { known, ...options })).items);
+    return { items, reads: source.traffic().byOperation.readFile?.requests ?? 0 };
+  }
+
+  it('an export written again reads every file and parses none: its assets come as not modified, with the new signatures', async () => {
+    const first = await s.run();
+    const before = new Map((await entries()).map((e) => [e.assetId, decodeFileValidator(e.validator)!]));
+    await rewriteAll();
+    const { items, reads: read } = await extractAll();
+    expect(read).toBe(5);
+    expect(items.length).toBe(first.summary.changes.created);
+    expect(items.every((item) => item.state === 'not-modified')).toBe(true);
+    for (const item of items) {
+      const now = decodeFileValidator(item.validator)!;
+      const was = before.get(item.state === 'not-modified' ? item.assetId : item.asset.id)!;
+      const info = await stat(path.join(s.exportDir, now.file));
+      expect(now).toEqual({ ...was, signature: { size: info.size, mtimeMs: info.mtimeMs, dev: info.dev, ino: info.ino } });
+      expect(now.signature.ino).not.toBe(was.signature.ino);
+    }
+
+    // Through a run: nothing written, the new signatures recorded, and the next run reads nothing.
+    const run = await s.run();
+    expect(reads(run.summary)).toBe(5);
+    expect(run.summary.changes).toMatchObject({ unchanged: first.summary.changes.created, created: 0, modified: 0, deleted: 0 });
+    expect(run.summary.traffic.target.writes).toBe(0);
+    expect(reads((await s.run()).summary)).toBe(0);
+  });
+
+  it('--checksum reads every file and parses only those whose bytes differ', async () => {
+    await s.run();
+    await s.editExport('SalesOrders_Model.json', (doc) => {
+      doc.definitions.SalesOrders_Model['@EndUserText.label'] = 'Sales Orders (model)';
+    });
+    const { items, reads: read } = await extractAll({ checksum: true });
+    expect(read).toBe(5);
+    // The edited export is parsed (its own asset and the copies it carries lose to their own unread exports).
+    const parsed = items.filter((item) => item.state === 'extracted').map((item) => (item.state === 'extracted' ? item.asset.id : ''));
+    expect(parsed).toEqual(['SALES/SalesOrders_Model']);
+  });
+
+  it('a file whose checkpoint lacks one of its definitions is parsed, however equal its bytes', async () => {
+    await s.run();
+    const store = await openCheckpointStore({ dir: s.checkpointDir, sourceSystem: 'datasphere', flushEvery: 1, backups: { keep: 1, maxAgeDays: 0 } });
+    await store.remove('SALES/BusinessPartners');
+    await store.close();
+    await rewriteAll();
+    const { items } = await extractAll();
+    const parsed = items.filter((item) => item.state === 'extracted').map((item) => (item.state === 'extracted' ? item.asset.id : ''));
+    // Addresses_Location.json gave both: parsed again, so neither is left out.
+    expect(parsed.sort()).toEqual(['SALES/Addresses_Location', 'SALES/BusinessPartners']);
+  });
+
+  it('a checkpoint whose validators predate digests parses each file once, then the content check holds', async () => {
+    await s.run();
+    // Rewrite the checkpoint's validators in the earlier form (no digest), as a checkpoint of the previous version has them.
+    const store = await openCheckpointStore({ dir: s.checkpointDir, sourceSystem: 'datasphere', flushEvery: 1, backups: { keep: 1, maxAgeDays: 0 } });
+    for (const entry of store.all()) {
+      const v = decodeFileValidator(entry.validator)!;
+      await store.put({ ...entry, validator: `csn-file:2:${v.signature.size}:${v.signature.mtimeMs}:${v.signature.dev}:${v.signature.ino}:${v.definitions}:${v.file}` });
+    }
+    await store.close();
+    // Unchanged files: the old validators still skip them unread.
+    expect(reads((await s.run()).summary)).toBe(0);
+    await rewriteAll();
+    expect((await extractAll()).items.every((item) => item.state === 'extracted')).toBe(true);
+    await s.run();
+    await rewriteAll();
+    expect((await extractAll()).items.every((item) => item.state === 'not-modified')).toBe(true);
   });
 });
