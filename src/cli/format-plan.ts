@@ -33,6 +33,7 @@ export function formatPlan(summary: RunSummary, options: OutputOptions = {}): st
   const lines = [colours.bold(`Plan (${summary.mode}): nothing was written`)];
   lines.push(...formatActionList(actions, { colours, maxDiffLines: MAX_DIFF_LINES }));
   lines.push(...formatTagChanges(summary, colours));
+  lines.push(...formatDatabaseDescriptions(summary, colours));
   lines.push(...problemsAfter(summary, colours, true));
   const work = countActions(actions, 'planned');
   const unchanged = summary.changes.unchanged;
@@ -83,6 +84,21 @@ export function formatTagChanges(summary: RunSummary, colours: Colours): string[
     if (!action.tags || action.tags.length === 0) continue;
     lines.push(`  ${action.table ?? action.assetId}`);
     for (const change of action.tags) lines.push(`      ${formatFieldChange(tagField(change), colours)}`);
+  }
+  return lines;
+}
+
+/**
+ * The database Descriptions the run brought in step with their spaces' labels (a plan or dry run: would bring), one
+ * line each. Nothing when there is none.
+ */
+export function formatDatabaseDescriptions(summary: RunSummary, colours: Colours): string[] {
+  const changes = summary.databaseDescriptions ?? [];
+  if (changes.length === 0) return [];
+  const lines = [colours.bold(`Database Descriptions: ${plural(changes.length, 'change')} (the spaces' labels)`)];
+  for (const change of changes) {
+    const field: FieldChange = { path: `${change.database} Description`, kind: change.from === undefined ? 'added' : 'changed', ...(change.from !== undefined ? { before: change.from } : {}), after: change.to };
+    lines.push(`  ${formatFieldChange(field, colours)}`);
   }
   return lines;
 }

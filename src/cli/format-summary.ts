@@ -2,7 +2,7 @@ import type { RunSummary } from '../engine/run-summary.ts';
 import { noColours } from './colour.ts';
 import { countActions, formatActionList } from './format-actions.ts';
 import type { OutputOptions } from './format-plan.ts';
-import { formatTagChanges, MAX_DIFF_LINES, problemsAfter } from './format-plan.ts';
+import { formatDatabaseDescriptions, formatTagChanges, MAX_DIFF_LINES, problemsAfter } from './format-plan.ts';
 import { plural } from '../catalog/plural.ts';
 
 /** Tables listed after a real sync; the rest are in `--json` and one log line each. A dry run lists them all. */
@@ -55,6 +55,7 @@ export function formatSummary(s: RunSummary, options: OutputOptions = {}): strin
   );
   // A dry run shows every tag change, as `plan` does (tags grant access).
   if (s.dryRun) lines.push(...formatTagChanges(s, colours));
+  lines.push(...formatDatabaseDescriptions(s, colours));
   lines.push(...problemsAfter(s, colours, true));
   lines.push(`  spaces:     ${s.source.spaces.join(', ') || '(none)'}`);
   const c = s.changes;

@@ -1,6 +1,7 @@
 import { messageOf } from '../catalog/message-of.ts';
 import type { SpaceExtract } from '../catalog/source.ts';
 import { spaceLabelling } from '../catalog/space-labels.ts';
+import type { DatabaseDescriptionChange, SpaceLabelOptions } from '../catalog/space-labels.ts';
 import type { Target } from '../catalog/target.ts';
 import type { EngineLogger } from './engine-logger.ts';
 import type { SyncPlan } from './sync-plan.ts';
@@ -43,16 +44,22 @@ export class SpaceLabels {
 /**
  * Hands the spaces' labels to a target that keeps them on its databases (catalog/space-labels.ts), before the plan
  * is applied: the databases it creates then say them, and those this job created earlier are brought in step.
- * Only a run that writes calls it, with the spaces it writes in (SpaceLabels.forRun). A database the target could not label is a warning; the run goes on.
+ * Only a run that writes calls it, with the spaces it writes in (SpaceLabels.forRun); `plan` and `--dry-run` call it
+ * as a preview, which changes nothing. A database the target could not label is a warning; the run goes on.
+ * Returns the Description changes made (or that would be), or undefined for a target that has no such capability.
  */
-export async function labelSpaces(target: Target, labels: SpaceLabels, logger: EngineLogger): Promise<void> {
+export async function labelSpaces(target: Target, labels: SpaceLabels, logger: EngineLogger, options: SpaceLabelOptions = {}): Promise<DatabaseDescriptionChange[] | undefined> {
   const labelling = spaceLabelling(target);
-  if (labelling === undefined || labels.size === 0) return;
+  if (labelling === undefined) return undefined;
+  if (labels.size === 0) return [];
   try {
-    const outcome = await labelling.labelSpaces(labels.entries());
+    const outcome = await labelling.labelSpaces(labels.entries(), options);
     for (const warning of outcome.warnings) logger.warn({}, warning);
-    if (outcome.updated.length > 0) logger.info({ databases: outcome.updated }, "database Descriptions brought in step with their spaces' labels");
+    const databases = outcome.changes.map((change) => change.database);
+    if (databases.length > 0 && !options.preview) logger.info({ databases }, "database Descriptions brought in step with their spaces' labels");
+    return outcome.changes;
   } catch (error) {
     logger.warn({ err: messageOf(error) }, "could not bring the databases' Descriptions in step with their spaces' labels");
+    return [];
   }
 }

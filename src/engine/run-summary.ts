@@ -1,3 +1,4 @@
+import type { DatabaseDescriptionChange } from '../catalog/space-labels.ts';
 import type { Facet } from '../catalog/hashes.ts';
 import type { AssetFailure, AssetWarning } from '../catalog/source.ts';
 import type { TagChange, TagDefinitionChange } from '../catalog/resource-tags.ts';
@@ -134,6 +135,11 @@ export interface RunSummary {
   partitions?: PartitionFigures;
   /** Tags (LF-Tags) the run planned and applied; absent where the target has tagging off. */
   tags?: TagFigures;
+  /**
+   * Where the target keeps space labels on its databases: the Descriptions this run brought in step with their
+   * space's label (a plan or dry run: would bring), in database-name order.
+   */
+  databaseDescriptions?: DatabaseDescriptionChange[];
   guard?: GuardOutcome;
   error?: { code: string; message: string };
   /**

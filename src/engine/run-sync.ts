@@ -164,9 +164,12 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   let applied: ApplyResult = emptyApplyResult();
   let verification = NOTHING_VERIFIED;
   const previews = dryRun ? await preview(plan, target, options.concurrency, logger) : undefined;
+  const labelsForRun = labels.forRun(plan, options.mode === 'full' || options.refresh === true);
+  // A plan or dry run shows the Descriptions a run would bring in step, as it shows the tables' field changes.
+  let databaseDescriptions = dryRun ? await labelSpaces(target, labelsForRun, logger, { preview: true }) : undefined;
   if (!options.planOnly && !(stop && !dryRun)) {
     // The spaces' labels on their databases (Description): before the writes, so a database they create says them.
-    if (!dryRun) await labelSpaces(target, labels.forRun(plan, options.mode === 'full' || options.refresh === true), logger);
+    if (!dryRun) databaseDescriptions = await labelSpaces(target, labelsForRun, logger);
     deps.onPhase?.('apply', plan.actions.length);
     applied = await applyPlan(plan.actions, {
       target,
@@ -215,6 +218,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     ...(guardOutcome ? { guard: guardOutcome } : {}),
     ...(partitionFigures ? { partitions: partitionFigures } : {}),
     ...(tags ? { tags: tagFigures(tags) } : {}),
+    ...(databaseDescriptions ? { databaseDescriptions } : {}),
     guardStopped: stop !== undefined && !dryRun,
   });
   if (planned.reads) summary.reads = planned.reads;

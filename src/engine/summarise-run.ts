@@ -3,6 +3,7 @@ import { boundText } from '../catalog/bounded-text.ts';
 import { errorCodeOf } from '../catalog/error-code-of.ts';
 import { messageOf } from '../catalog/message-of.ts';
 import { refKey } from '../catalog/ref-key.ts';
+import type { DatabaseDescriptionChange } from '../catalog/space-labels.ts';
 import type { Source } from '../catalog/source.ts';
 import type { Target } from '../catalog/target.ts';
 import type { ChangeSet } from '../change/change-set.ts';
@@ -42,6 +43,7 @@ export interface SummaryInput {
   partitions?: PartitionFigures;
   /** What the run did to tags, where the target has them. */
   tags?: TagFigures;
+  databaseDescriptions?: DatabaseDescriptionChange[];
   /** The guard stopped the real run before apply. */
   guardStopped: boolean;
 }
@@ -91,6 +93,7 @@ export function summariseRun(input: SummaryInput): RunSummary {
     ...(input.guard ? { guard: input.guard } : {}),
     ...(input.partitions ? { partitions: input.partitions } : {}),
     ...(input.tags ? { tags: input.tags } : {}),
+    ...(input.databaseDescriptions ? { databaseDescriptions: input.databaseDescriptions } : {}),
     ...(applied.unsaved !== undefined ? { error: unsavedError(applied.unsaved) } : {}),
     traffic: {
       source: {

@@ -36,8 +36,9 @@ describe('labelSpaces (engine)', () => {
     labels.add(extract('HR', 'People'));
     const calls: Array<Map<string, string>> = [];
     const { lines, logger } = recordingLogger();
-    const target = labellingTarget(async () => ({ updated: ['ds_sales'], warnings: ['database ds_hr: could not update it'] }), calls);
-    await labelSpaces(target, labels, logger);
+    const change = { database: 'ds_sales', space: 'SALES', from: 'SAP Datasphere space SALES (SALES)', to: 'SAP Datasphere space Sales (SALES)' };
+    const target = labellingTarget(async () => ({ changes: [change], warnings: ['database ds_hr: could not update it'] }), calls);
+    await expect(labelSpaces(target, labels, logger)).resolves.toEqual([change]);
     expect(calls).toEqual([new Map([['SALES', 'Sales'], ['HR', 'People']])]);
     expect(lines).toEqual([
       { level: 'warn', obj: {}, msg: 'database ds_hr: could not update it' },
@@ -48,7 +49,7 @@ describe('labelSpaces (engine)', () => {
   it('asks nothing when no space has a label, or the target has no such capability', async () => {
     const calls: Array<Map<string, string>> = [];
     const { lines, logger } = recordingLogger();
-    await labelSpaces(labellingTarget(async () => ({ updated: [], warnings: [] }), calls), new SpaceLabels(), logger);
+    await expect(labelSpaces(labellingTarget(async () => ({ changes: [], warnings: [] }), calls), new SpaceLabels(), logger)).resolves.toEqual([]);
     expect(calls).toEqual([]);
     const labels = new SpaceLabels();
     labels.add(extract('SALES', 'Sales'));
@@ -60,7 +61,7 @@ describe('labelSpaces (engine)', () => {
     const labels = new SpaceLabels();
     labels.add(extract('SALES', 'Sales'));
     const { lines, logger } = recordingLogger();
-    await labelSpaces(labellingTarget(async () => Promise.reject(new Error('endpoint unreachable')), []), labels, logger);
+    await expect(labelSpaces(labellingTarget(async () => Promise.reject(new Error('endpoint unreachable')), []), labels, logger)).resolves.toEqual([]);
     expect(lines).toEqual([{ level: 'warn', obj: { err: 'endpoint unreachable' }, msg: "could not bring the databases' Descriptions in step with their spaces' labels" }]);
   });
 });

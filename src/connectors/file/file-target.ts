@@ -40,7 +40,8 @@ import {
 } from './file-target-errors.ts';
 import { refKey } from '../../catalog/ref-key.ts';
 import { messageOf } from '../../catalog/message-of.ts';
-import type { SpaceLabelling, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
+import { byDatabase } from '../../catalog/space-labels.ts';
+import type { DatabaseDescriptionChange, SpaceLabelling, SpaceLabelOptions, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
 import { databaseDescription, descriptionStep, labelledDatabases } from '../../mapping/database-description.ts';
 import { databaseFilePath, readDatabaseFile } from './database-file.ts';
 import {
@@ -123,28 +124,33 @@ export class FileTarget implements Target, TableVersions, SpaceLabelling {
    * `_database.json` of an existing database this job created gets the Description they make where it says another
    * (counted as GetDatabase, and UpdateDatabase where it changes). Someone else's database is left as it is.
    */
-  async labelSpaces(labels: ReadonlyMap<string, string>): Promise<SpaceLabelOutcome> {
-    const outcome: SpaceLabelOutcome = { updated: [], warnings: [] };
-    for (const [space, label] of labels) this.#labels.set(space, label);
+  async labelSpaces(labels: ReadonlyMap<string, string>, options: SpaceLabelOptions = {}): Promise<SpaceLabelOutcome> {
+    const outcome: SpaceLabelOutcome = { changes: [], warnings: [] };
+    if (!options.preview) for (const [space, label] of labels) this.#labels.set(space, label);
     for (const { database, space, label } of labelledDatabases(labels, (space) => this.databaseFor(space))) {
       try {
         assertStorableDatabase(database);
         const found = await readDatabaseFile(this.#options.path, database);
         recordCall(this.#traffic, 'GetDatabase', jsonBytes({ Name: database }), found?.bytes ?? 0, false);
         if (!found) continue;
-        this.#databases.set(database, Promise.resolve());
+        if (!options.preview) this.#databases.set(database, Promise.resolve());
         const wanted = databaseDescription(this.#options.databaseDescription, space, label).value;
         if (descriptionStep(found.database, wanted, this.#options.job) !== 'update' || wanted === undefined) continue;
+        const change: DatabaseDescriptionChange = { database, space, ...(found.database.Description !== undefined ? { from: found.database.Description } : {}), to: wanted };
+        if (options.preview) {
+          outcome.changes.push(change);
+          continue;
+        }
         const stored = { ...found.database, Description: wanted };
         await atomicWriteFile(databaseFilePath(this.#options.path, database), `${JSON.stringify(stored, null, 2)}\n`);
         const input = { Name: found.database.Name ?? database, Description: wanted, ...(found.database.Parameters ? { Parameters: found.database.Parameters } : {}) };
         recordCall(this.#traffic, 'UpdateDatabase', jsonBytes({ Name: database, DatabaseInput: input }), 0, true);
-        outcome.updated.push(database);
+        outcome.changes.push(change);
       } catch (error) {
         outcome.warnings.push(`database ${database}: could not bring its Description in step with the label of space ${space}: ${messageOf(error)}`);
       }
     }
-    outcome.updated.sort();
+    byDatabase(outcome.changes);
     return outcome;
   }
 

@@ -1,6 +1,7 @@
 import type { Database, DatabaseInput } from '@aws-sdk/client-glue';
 import { messageOf } from '../../catalog/message-of.ts';
-import type { SpaceLabelOutcome } from '../../catalog/space-labels.ts';
+import { byDatabase } from '../../catalog/space-labels.ts';
+import type { DatabaseDescriptionChange, SpaceLabelOptions, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
 import { databaseDescription, descriptionStep, labelledDatabases } from '../../mapping/database-description.ts';
 import type { LabelledSpace } from '../../mapping/database-description.ts';
 import type { GlueDatabaseInput } from '../../mapping/glue-table.ts';
@@ -92,15 +93,15 @@ export class GlueDatabases {
    * GetDatabase per database tells; a database someone else owns is left as it is. A database that cannot be read or
    * updated (glue:UpdateDatabase not granted, say) is a warning, never the run's failure.
    */
-  async relabel(labels: ReadonlyMap<string, string>, databaseFor: (space: string) => string): Promise<SpaceLabelOutcome> {
-    const outcome: SpaceLabelOutcome = { updated: [], warnings: [] };
-    for (const [space, label] of labels) this.#labels.set(space, label);
-    await Promise.all(labelledDatabases(labels, databaseFor).map(async (one) => this.#relabelOne(one, outcome)));
-    outcome.updated.sort();
+  async relabel(labels: ReadonlyMap<string, string>, databaseFor: (space: string) => string, options: SpaceLabelOptions = {}): Promise<SpaceLabelOutcome> {
+    const outcome: SpaceLabelOutcome = { changes: [], warnings: [] };
+    if (!options.preview) for (const [space, label] of labels) this.#labels.set(space, label);
+    await Promise.all(labelledDatabases(labels, databaseFor).map(async (one) => this.#relabelOne(one, outcome, options.preview === true)));
+    byDatabase(outcome.changes);
     return outcome;
   }
 
-  async #relabelOne({ database, space, label }: LabelledSpace, outcome: SpaceLabelOutcome): Promise<void> {
+  async #relabelOne({ database, space, label }: LabelledSpace, outcome: SpaceLabelOutcome, preview: boolean): Promise<void> {
     const wanted = databaseDescription(this.#options.description, space, label);
     let current: Database | undefined;
     try {
@@ -111,12 +112,17 @@ export class GlueDatabases {
       return;
     }
     this.known(database, current !== undefined);
-    if (descriptionStep(current, wanted.value, this.#options.job) !== 'update' || current === undefined) return;
+    if (descriptionStep(current, wanted.value, this.#options.job) !== 'update' || current === undefined || wanted.value === undefined) return;
     if (wanted.truncatedFrom !== undefined) outcome.warnings.push(cutWarning(database, wanted.truncatedFrom));
+    const change: DatabaseDescriptionChange = { database, space, ...(current.Description !== undefined ? { from: current.Description } : {}), to: wanted.value };
+    if (preview) {
+      outcome.changes.push(change);
+      return;
+    }
     try {
       // UpdateDatabase replaces the definition: everything else the database holds goes back as it was read.
-      await this.#api.updateDatabase(database, { ...keptDefinition(current, database), ...(wanted.value !== undefined ? { Description: wanted.value } : {}) });
-      outcome.updated.push(database);
+      await this.#api.updateDatabase(database, { ...keptDefinition(current, database), Description: wanted.value });
+      outcome.changes.push(change);
     } catch (error) {
       outcome.warnings.push(`database ${database}: could not update its Description to the label of space ${space}: ${messageOf(error)}`);
     }

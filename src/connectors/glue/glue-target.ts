@@ -42,7 +42,7 @@ import { tableContent } from './table-content.ts';
 import { GlueTableVersions } from './glue-table-versions.ts';
 import { refKey } from '../../catalog/ref-key.ts';
 import type { TargetTagging } from '../../catalog/resource-tags.ts';
-import type { SpaceLabelling, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
+import type { SpaceLabelling, SpaceLabelOptions, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
 import { buildGlueColumns } from '../../mapping/build-glue-columns.ts';
 import { sortedRecord } from '../../mapping/stable-json.ts';
 import { LfTagging } from './lf-tagging.ts';
@@ -204,8 +204,8 @@ export class GlueTarget implements Target, TableVersions, SpaceLabelling {
   }
 
   /** SpaceLabelling: the databases of labelled spaces say their labels (glue-databases.ts: relabel). */
-  async labelSpaces(labels: ReadonlyMap<string, string>): Promise<SpaceLabelOutcome> {
-    return this.#databases.relabel(labels, (space) => this.databaseFor(space));
+  async labelSpaces(labels: ReadonlyMap<string, string>, options?: SpaceLabelOptions): Promise<SpaceLabelOutcome> {
+    return this.#databases.relabel(labels, (space) => this.databaseFor(space), options);
   }
 
   databaseFor(space: string): string {

@@ -38,7 +38,7 @@ describe("the file target's _database.json says the space's label, as Glue's dat
   it('is created with the label the run gave, or the space name where there is none', async () => {
     const labelled = target();
     expect(spaceLabelling(labelled)).toBeDefined();
-    expect(await labelled.labelSpaces(new Map([['SALES', 'Sales & Distribution']]))).toEqual({ updated: [], warnings: [] });
+    expect(await labelled.labelSpaces(new Map([['SALES', 'Sales & Distribution']]))).toEqual({ changes: [], warnings: [] });
     await labelled.write(request(labelled));
     expect(await readDatabase()).toEqual({
       Name: 'ds_sales',
@@ -72,8 +72,17 @@ describe("the file target's _database.json says the space's label, as Glue's dat
     // Someone else's key in our database survives the update.
     await writeFile(databaseFile(), JSON.stringify({ ...(await readDatabase()), Parameters: { 'catalog_sync.owner': 'nightly', steward: 'ann' } }));
 
+    // A preview (plan, --dry-run) says what would change, and changes nothing.
+    const before = await readFile(databaseFile(), 'utf8');
+    const previewed = target();
+    const change = { database: 'ds_sales', space: 'SALES', from: 'SAP Datasphere space Sales (SALES)', to: 'SAP Datasphere space Sales (EMEA) (SALES)' };
+    expect(await previewed.labelSpaces(new Map([['SALES', 'Sales (EMEA)']]), { preview: true })).toEqual({ changes: [change], warnings: [] });
+    expect(await readFile(databaseFile(), 'utf8')).toBe(before);
+    expect(ops(previewed)).toEqual({ GetDatabase: 1 });
+    expect(previewed.traffic().writes).toBe(0);
+
     const relabel = target();
-    expect(await relabel.labelSpaces(new Map([['SALES', 'Sales (EMEA)']]))).toEqual({ updated: ['ds_sales'], warnings: [] });
+    expect(await relabel.labelSpaces(new Map([['SALES', 'Sales (EMEA)']]))).toEqual({ changes: [change], warnings: [] });
     expect(await readDatabase()).toEqual({
       Name: 'ds_sales',
       Description: 'SAP Datasphere space Sales (EMEA) (SALES)',
@@ -84,7 +93,7 @@ describe("the file target's _database.json says the space's label, as Glue's dat
     expect(relabel.traffic().writes).toBe(1);
 
     const again = target();
-    expect(await again.labelSpaces(new Map([['SALES', 'Sales (EMEA)']]))).toEqual({ updated: [], warnings: [] });
+    expect(await again.labelSpaces(new Map([['SALES', 'Sales (EMEA)']]))).toEqual({ changes: [], warnings: [] });
     expect(ops(again)).toEqual({ GetDatabase: 1 });
     expect(again.traffic().writes).toBe(0);
     // The database is known to exist now: a write into it makes no CreateDatabase.
@@ -104,7 +113,7 @@ describe("the file target's _database.json says the space's label, as Glue's dat
 
     const t = target();
     const outcome = await t.labelSpaces(new Map([['SALES', 'Sales'], ['HR', 'People'], ['FIN', 'Finance'], ['NEW', 'Brand new']]));
-    expect(outcome.updated).toEqual([]);
+    expect(outcome.changes).toEqual([]);
     expect(outcome.warnings).toEqual([expect.stringMatching(/^database ds_fin: could not bring its Description in step with the label of space FIN: .*not JSON/)]);
     expect(await readFile(databaseFile(), 'utf8')).toBe(theirs);
     expect(await readFile(databaseFile('ds_hr'), 'utf8')).toBe(weekly);

@@ -65,9 +65,15 @@ const ours = {
 describe('GlueTarget: database Descriptions from space labels (Glue JSON protocol)', () => {
   it('updates a database of this job with everything else it holds sent back as it was read', async () => {
     glue.databases.set('ds_sales', structuredClone(ours));
+    const change = { database: 'ds_sales', space: 'SALES', from: 'SAP Datasphere space Sales (SALES)', to: 'SAP Datasphere space Sales & Distribution (SALES)' };
+    // A preview (plan, --dry-run) reads and says what would change, and sends no update.
+    expect(await target().labelSpaces(new Map([['SALES', 'Sales & Distribution']]), { preview: true })).toEqual({ changes: [change], warnings: [] });
+    expect(glue.calls.map((c) => c.operation)).toEqual(['GetDatabase']);
+    glue.calls.length = 0;
+
     const t = target();
     expect(spaceLabelling(t)).toBeDefined();
-    expect(await t.labelSpaces(new Map([['SALES', 'Sales & Distribution']]))).toEqual({ updated: ['ds_sales'], warnings: [] });
+    expect(await t.labelSpaces(new Map([['SALES', 'Sales & Distribution']]))).toEqual({ changes: [change], warnings: [] });
     expect(glue.calls.map((c) => c.operation)).toEqual(['GetDatabase', 'UpdateDatabase']);
     expect(glue.bodies('UpdateDatabase')[0]).toEqual({
       Name: 'ds_sales',
@@ -79,7 +85,7 @@ describe('GlueTarget: database Descriptions from space labels (Glue JSON protoco
     glue.databases.set('ds_sales', structuredClone(ours));
     glue.databases.set('ds_hr', { Name: 'ds_hr', Description: 'HR, curated by hand', Parameters: { team: 'people' } });
     const t = target();
-    expect(await t.labelSpaces(new Map([['SALES', 'Sales'], ['HR', 'People']]))).toEqual({ updated: [], warnings: [] });
+    expect(await t.labelSpaces(new Map([['SALES', 'Sales'], ['HR', 'People']]))).toEqual({ changes: [], warnings: [] });
     expect(glue.count('GetDatabase')).toBe(2);
     expect(glue.count('UpdateDatabase')).toBe(0);
   });
@@ -98,7 +104,7 @@ describe('GlueTarget: database Descriptions from space labels (Glue JSON protoco
     glue.databases.set('ds_sales', structuredClone(ours));
     const t = target({ databaseDescription: 'Space {label} ({space}) — kept in step by catalog-sync' });
     const outcome = await t.labelSpaces(new Map([['SALES', 'é'.repeat(1100)]]));
-    expect(outcome.updated).toEqual(['ds_sales']);
+    expect(outcome.changes.map((c) => c.database)).toEqual(['ds_sales']);
     expect(outcome.warnings).toEqual([expect.stringMatching(/^database ds_sales: description cut from \d+ to 2048 bytes/)]);
     const sent = (glue.bodies('UpdateDatabase')[0]?.['DatabaseInput'] as { Description: string }).Description;
     expect(utf8(sent)).toBeLessThanOrEqual(2048);
@@ -120,7 +126,7 @@ describe('GlueTarget: database Descriptions from space labels (Glue JSON protoco
       return base?.(call, fake);
     };
     const outcome = await target().labelSpaces(new Map([['SALES', 'Sales & Distribution'], ['HR', 'People'], ['FIN', 'Finance']]));
-    expect(outcome.updated).toEqual(['ds_sales']);
+    expect(outcome.changes.map((c) => c.database)).toEqual(['ds_sales']);
     expect(outcome.warnings.sort()).toEqual([
       expect.stringMatching(/^database ds_fin: could not read it .*space FIN: .*AccessDeniedException/),
       expect.stringMatching(/^database ds_hr: could not update its Description .*space HR: .*AccessDeniedException/),
