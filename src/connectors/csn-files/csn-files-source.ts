@@ -79,9 +79,9 @@ interface Scan {
  * new file is read (only it), and so is an unchanged one whose assets a read file also defines, unless the
  * unchanged file is their own export (whose copy wins anyway). When an asset's file is gone, or no longer holds it,
  * another export may hold the copy that wins now: then every file is read. A file whose signature moved but whose
-bytes are the ones its claim was made from (an export written again, a fresh checkout) is read and hashed but not
-parsed: its assets are reported not modified, with validators of the new signature. `--checksum` reads every file,
-and parses those whose bytes changed.
+ * bytes are the ones its claim was made from (an export written again, a fresh checkout) is read and hashed but not
+ * parsed: its assets are reported not modified, with validators of the new signature. `--checksum` reads every file,
+ * and parses those whose bytes changed.
  */
 export class CsnFilesSource implements Source {
   readonly type = 'csn-files';

@@ -17,8 +17,8 @@ import type { Stats } from 'node:fs';
  *
  * The digest (contentDigest) is rsync's --checksum for the same file: when the signature moved but the bytes did not
  * (an export written again, a fresh checkout: new times, new inodes, the same text), the file is read and hashed but
- * not parsed. Validators of the earlier form (`csn-file:2:`, no digest) are still understood; their files are parsed
- * once and get a digest.
+ * not parsed. Validators of the earlier form (`csn-file:2:`, no digest) are still understood: their quick check holds
+ * as before, and a file whose signature moved is parsed once and gets a digest.
  */
 export interface FileSignature {
   size: number;
