@@ -6,8 +6,8 @@ import { setFlagsFromString } from 'node:v8';
  * V8's own choice is dynamic, up to 4× the live heap on a machine with memory to spare. That suits a browser tab; it
  * does not suit a batch job whose live set is large and long-lived (a million checkpoint entries, about 1 GB), where it
  * let the heap reach 2.5 GB over a 1 GB live set (bench/README.md, "Scale"). Capped at 1.5×, a 1M-asset unchanged run
- * peaked at 1.8 GB instead of 2.7 GB, in the same wall time: the extra full collections run concurrently, on the other
- * core. A small run never notices: its heap stays below the sizes where V8 starts collecting at all.
+ * peaked at 1.86 GB instead of 2.75 GB, in the same wall time. The price is more full collections (17 instead of 7 in
+ * that run); V8 marks concurrently, on another core, and where little is live, as in a small run, each is short.
  */
 export const HEAP_GROWING_PERCENT = 50;
 
