@@ -1,3 +1,4 @@
+import { compareText } from './compare-text.ts';
 import type { Target } from './target.ts';
 
 /**
@@ -41,7 +42,7 @@ export interface SpaceLabelling {
 
 /** Changes in database-name order, as every outcome lists them. */
 export function byDatabase(changes: DatabaseDescriptionChange[]): DatabaseDescriptionChange[] {
-  return changes.sort((a, b) => (a.database < b.database ? -1 : a.database > b.database ? 1 : 0));
+  return changes.sort((a, b) => compareText(a.database, b.database));
 }
 
 export function spaceLabelling(target: Target): SpaceLabelling | undefined {

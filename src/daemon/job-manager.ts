@@ -1,7 +1,7 @@
-import { errorCodeOf } from '../catalog/error-code-of.ts';
-import { messageOf } from '../catalog/message-of.ts';
 import { randomUUID } from 'node:crypto';
 import type { CheckpointStore } from '../catalog/checkpoint.ts';
+import { errorCodeOf } from '../catalog/error-code-of.ts';
+import { messageOf } from '../catalog/message-of.ts';
 import type { EngineLogger } from '../engine/engine-logger.ts';
 import type { HistoryRecord } from '../report/run-history.ts';
 import type { Job, JobError, JobRequest, JobStatus } from './job.ts';

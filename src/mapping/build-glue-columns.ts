@@ -4,6 +4,7 @@ import { labelledText } from './labelled-text.ts';
 import type { GlueColumn } from './glue-table.ts';
 import type { Mapping } from './load-mapping.ts';
 import { formatSourceType, mapType } from './map-type.ts';
+import { compareText } from '../catalog/compare-text.ts';
 import { stableJson } from './stable-json.ts';
 import { COLUMN_KEYS } from './table-parameters.ts';
 import { normalizeGlueName } from './table-naming.ts';
@@ -75,7 +76,7 @@ function columnKeys(prefix: string): ColumnKeys {
   if (keys === undefined) {
     const names = SUFFIXES.map((suffix) => prefix + suffix);
     // sortedRecord's order (code units), decided once.
-    const sorted = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    const sorted = names.map((_, i) => i).sort((a, b) => compareText(names[a]!, names[b]!));
     keys = { names, sorted };
     keysByPrefix.set(prefix, keys);
   }

@@ -1,3 +1,4 @@
+import type { DatabaseDescriptionChange } from '../catalog/space-labels.ts';
 import { fitText, GLUE_LIMITS, toMultiLine } from './glue-limits.ts';
 import { OWNER_KEY } from './table-parameters.ts';
 
@@ -69,4 +70,19 @@ export function descriptionStep(
   // An empty template asks us to write none; one that is there already (someone's, or ours from before) stays.
   if (wanted === undefined || (current.Description ?? '') === wanted) return 'unchanged';
   return 'update';
+}
+
+/**
+ * The Description change `database` (of `space`) needs, as the target holds it, for its Description to say `wanted`;
+ * undefined where descriptionStep says there is nothing to update. What both targets report, made or previewed.
+ */
+export function descriptionChange(
+  current: { Description?: string; Parameters?: Record<string, string> } | undefined,
+  wanted: string | undefined,
+  job: string,
+  database: string,
+  space: string,
+): DatabaseDescriptionChange | undefined {
+  if (current === undefined || wanted === undefined || descriptionStep(current, wanted, job) !== 'update') return undefined;
+  return { database, space, ...(current.Description !== undefined ? { from: current.Description } : {}), to: wanted };
 }

@@ -15,7 +15,7 @@ import { checkpointWriteError } from './checkpoint-write-error.ts';
 import { keepCorruptAside } from './restore-backup.ts';
 import { CopySourceChangedError, applyPlacement, openCopySource, placementFor, snapshotChunks } from './snapshot-copy.ts';
 import type { Placement } from './snapshot-copy.ts';
-import { encodeSnapshot } from './snapshot-stream.ts';
+import { encodeSnapshot, snapshotSourceOf } from './snapshot-stream.ts';
 import type { SnapshotCompression, SnapshotSource } from './snapshot-stream.ts';
 import { CheckpointCorruptError, CheckpointVersionError } from './state-errors.ts';
 
@@ -191,8 +191,7 @@ export class CheckpointFileAdapter implements Adapter<CheckpointDocument> {
 /** The identity of the snapshot just written, for the next write to copy from; undefined if it cannot be taken. */
 async function sourceOf(file: string): Promise<SnapshotSource | undefined> {
   try {
-    const s = await fs.stat(file, { bigint: true });
-    return { file, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs };
+    return snapshotSourceOf(file, await fs.stat(file, { bigint: true }));
   } catch {
     return undefined;
   }

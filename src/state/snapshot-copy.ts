@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 
 import type { CheckpointSnapshot } from './checkpoint-file.ts';
 import { LazyStoredEntry } from './checkpoint-file.ts';
+import { isSnapshotSource } from './snapshot-stream.ts';
 import type { SnapshotSource } from './snapshot-stream.ts';
 
 /**
@@ -58,8 +59,7 @@ export async function openCopySource(source: SnapshotSource | undefined): Promis
     return undefined;
   }
   try {
-    const s = await handle.stat({ bigint: true });
-    if (s.dev === source.dev && s.ino === source.ino && s.size === source.size && s.mtimeNs === source.mtimeNs) return { handle, source };
+    if (isSnapshotSource(source, await handle.stat({ bigint: true }))) return { handle, source };
   } catch {
     // Not usable: written without copying.
   }

@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -39,6 +40,18 @@ export interface SnapshotSource {
   readonly mtimeNs: bigint;
 }
 
+type SourceStats = Pick<BigIntStats, 'dev' | 'ino' | 'size' | 'mtimeNs'>;
+
+/** `file` as its stats (taken with `bigint: true`) identify it. */
+export function snapshotSourceOf(file: string, stats: SourceStats): SnapshotSource {
+  return { file, dev: stats.dev, ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs };
+}
+
+/** Whether these stats are still those of the file `source` was taken from: the same device, inode, size and time. */
+export function isSnapshotSource(source: SnapshotSource, stats: SourceStats): boolean {
+  return stats.dev === source.dev && stats.ino === source.ino && stats.size === source.size && stats.mtimeNs === source.mtimeNs;
+}
+
 /**
  * Complete lines of the file's text, a batch per chunk read. `bytes` holds exactly these lines, each followed by its
  * line end (the file's last line may have none); line i is `bytes[starts[i], ends[i])` and `lines[i]` its text.
@@ -65,10 +78,7 @@ const NEWLINE = 0x0a;
 export async function* snapshotLineBatches(file: string, compressed: boolean, onSource?: (source: SnapshotSource) => void): AsyncGenerator<LineBatch> {
   const handle = await fs.open(file, 'r');
   try {
-    if (!compressed && onSource) {
-      const s = await handle.stat({ bigint: true });
-      onSource({ file, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs });
-    }
+    if (!compressed && onSource) onSource(snapshotSourceOf(file, await handle.stat({ bigint: true })));
     const raw = handle.createReadStream({ highWaterMark: CHUNK, autoClose: false });
     const stream: AsyncIterable<Buffer> = compressed ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
     /** The bytes of a line not finished yet, in pieces: joined once its end arrives, so a long line costs no more than its length. */

@@ -41,8 +41,8 @@ import {
 import { refKey } from '../../catalog/ref-key.ts';
 import { messageOf } from '../../catalog/message-of.ts';
 import { byDatabase } from '../../catalog/space-labels.ts';
-import type { DatabaseDescriptionChange, SpaceLabelling, SpaceLabelOptions, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
-import { databaseDescription, descriptionStep, labelledDatabases } from '../../mapping/database-description.ts';
+import type { SpaceLabelling, SpaceLabelOptions, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
+import { databaseDescription, descriptionChange, labelledDatabases } from '../../mapping/database-description.ts';
 import { databaseFilePath, readDatabaseFile } from './database-file.ts';
 import {
   assertStorableDatabase,
@@ -134,16 +134,15 @@ export class FileTarget implements Target, TableVersions, SpaceLabelling {
         recordCall(this.#traffic, 'GetDatabase', jsonBytes({ Name: database }), found?.bytes ?? 0, false);
         if (!found) continue;
         if (!options.preview) this.#databases.set(database, Promise.resolve());
-        const wanted = databaseDescription(this.#options.databaseDescription, space, label).value;
-        if (descriptionStep(found.database, wanted, this.#options.job) !== 'update' || wanted === undefined) continue;
-        const change: DatabaseDescriptionChange = { database, space, ...(found.database.Description !== undefined ? { from: found.database.Description } : {}), to: wanted };
+        const change = descriptionChange(found.database, databaseDescription(this.#options.databaseDescription, space, label).value, this.#options.job, database, space);
+        if (change === undefined) continue;
         if (options.preview) {
           outcome.changes.push(change);
           continue;
         }
-        const stored = { ...found.database, Description: wanted };
+        const stored = { ...found.database, Description: change.to };
         await atomicWriteFile(databaseFilePath(this.#options.path, database), `${JSON.stringify(stored, null, 2)}\n`);
-        const input = { Name: found.database.Name ?? database, Description: wanted, ...(found.database.Parameters ? { Parameters: found.database.Parameters } : {}) };
+        const input = { Name: found.database.Name ?? database, Description: change.to, ...(found.database.Parameters ? { Parameters: found.database.Parameters } : {}) };
         recordCall(this.#traffic, 'UpdateDatabase', jsonBytes({ Name: database, DatabaseInput: input }), 0, true);
         outcome.changes.push(change);
       } catch (error) {

@@ -1,8 +1,8 @@
 import type { Database, DatabaseInput } from '@aws-sdk/client-glue';
 import { messageOf } from '../../catalog/message-of.ts';
 import { byDatabase } from '../../catalog/space-labels.ts';
-import type { DatabaseDescriptionChange, SpaceLabelOptions, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
-import { databaseDescription, descriptionStep, labelledDatabases } from '../../mapping/database-description.ts';
+import type { SpaceLabelOptions, SpaceLabelOutcome } from '../../catalog/space-labels.ts';
+import { databaseDescription, descriptionChange, labelledDatabases } from '../../mapping/database-description.ts';
 import type { LabelledSpace } from '../../mapping/database-description.ts';
 import type { GlueDatabaseInput } from '../../mapping/glue-table.ts';
 import { GLUE_LIMITS } from '../../mapping/glue-limits.ts';
@@ -112,16 +112,16 @@ export class GlueDatabases {
       return;
     }
     this.known(database, current !== undefined);
-    if (descriptionStep(current, wanted.value, this.#options.job) !== 'update' || current === undefined || wanted.value === undefined) return;
+    const change = descriptionChange(current, wanted.value, this.#options.job, database, space);
+    if (change === undefined || current === undefined) return;
     if (wanted.truncatedFrom !== undefined) outcome.warnings.push(cutWarning(database, wanted.truncatedFrom));
-    const change: DatabaseDescriptionChange = { database, space, ...(current.Description !== undefined ? { from: current.Description } : {}), to: wanted.value };
     if (preview) {
       outcome.changes.push(change);
       return;
     }
     try {
       // UpdateDatabase replaces the definition: everything else the database holds goes back as it was read.
-      await this.#api.updateDatabase(database, { ...keptDefinition(current, database), Description: wanted.value });
+      await this.#api.updateDatabase(database, { ...keptDefinition(current, database), Description: change.to });
       outcome.changes.push(change);
     } catch (error) {
       outcome.warnings.push(`database ${database}: could not update its Description to the label of space ${space}: ${messageOf(error)}`);
