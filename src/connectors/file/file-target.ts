@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 import type { Asset } from '../../catalog/asset.ts';
 import type { AssetHashes } from '../../catalog/hashes.ts';
@@ -29,6 +30,7 @@ import { OWNER_KEY } from '../../mapping/table-parameters.ts';
 import { databaseName, resolveTableRef } from '../../mapping/table-naming.ts';
 import { toTableInput } from '../../mapping/to-table-input.ts';
 import { atomicWriteFile } from './atomic-write-file.ts';
+import { jsonBytes, jsonBytesSpread, jsonBytesWithMember } from './json-bytes.ts';
 import { keepVersion, pruneKeptVersions, readKeptVersion } from './table-version-files.ts';
 import { removeStaleTempFiles } from './stale-temp-files.ts';
 import type { CleanupLogger } from './stale-temp-files.ts';
@@ -73,10 +75,6 @@ export interface FileTargetOptions {
 
 /** Glue answers GetTables in pages of at most 100 tables; the traffic figures follow suit. */
 const PAGE_SIZE = 100;
-/** Files read at once, well below the usual open-file limit. */
-const READ_BATCH = 64;
-
-const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 /**
  * A Glue catalog on disk: each table file holds exactly the table Glue would hold after the same requests
@@ -183,18 +181,12 @@ export class FileTarget implements Target, TableVersions, SpaceLabelling {
     const out: TargetTable[] = [];
     // A run killed mid-write left its temp file where the write it now redoes reads: sweep each folder once.
     for (const database of new Set(refs.map((ref) => ref.database))) await this.#sweep(database);
-    for (let start = 0; start < refs.length; start += READ_BATCH) {
-      const batch = refs.slice(start, start + READ_BATCH);
-      const tables = await Promise.all(
-        batch.map(async (ref) => {
-          assertStorableRef(ref);
-          const table = (await readTableFile(this.#options.path, ref))?.table;
-          this.#countGetTable(ref, table);
-          this.#remember(ref, table);
-          return table;
-        }),
-      );
-      for (const table of tables) if (table) out.push({ ...readTargetTable(table), bytes: jsonBytes(table) });
+    for (const ref of refs) {
+      assertStorableRef(ref);
+      const table = (await readTableFile(this.#options.path, ref))?.table;
+      this.#countGetTable(ref, table);
+      this.#remember(ref, table);
+      if (table) out.push({ ...readTargetTable(table), bytes: jsonBytes(table) });
     }
     return out;
   }
@@ -211,8 +203,10 @@ export class FileTarget implements Target, TableVersions, SpaceLabelling {
     if (!current && !request.create) warnings.push(`${refKey(ref)} was missing; created it`);
     const { built, input } = this.#writeInput(request, current);
     warnings.push(...built.warnings);
-    const { version, storedBytes } = await this.#store(ref, input, current, request.asset.space);
-    return { ref, version, storedBytes, fullWriteBytes: createTableRequestBytes(ref, built.input), warnings };
+    const { version, storedBytes, requestBytes } = await this.#store(ref, input, current, request.asset.space);
+    // A create sent the full write itself (the input is the built one, copied): its size is already known.
+    const fullWriteBytes = current === undefined ? requestBytes : createTableRequestBytes(ref, built.input);
+    return { ref, version, storedBytes, fullWriteBytes, warnings };
   }
 
   /** What write(request) would change in the table on disk now; reads as write does, writes nothing. */
@@ -358,16 +352,15 @@ export class FileTarget implements Target, TableVersions, SpaceLabelling {
     if (names.includes(DATABASE_FILE)) this.#databases.set(database, Promise.resolve());
     const files = names.filter(isTableFile).sort();
     const tables: GlueTable[] = [];
-    for (let i = 0; i < files.length; i += READ_BATCH) {
-      const batch = files.slice(i, i + READ_BATCH).map(async (name) => {
-        const file = join(folder, name);
-        const table = parseTableFile(await readFile(file, 'utf8'), file, database);
-        if (tableFileName(table.Name) !== name) {
-          throw new CorruptTableFileError(file, `holds table ${table.Name}, whose file is ${tableFileName(table.Name)}`);
-        }
-        return table;
-      });
-      tables.push(...(await Promise.all(batch)));
+    // Read synchronously, as every table file is (table-files.ts): small local files cost less read in place than
+    // sent through the thread pool.
+    for (const name of files) {
+      const file = join(folder, name);
+      const table = parseTableFile(readFileSync(file, 'utf8'), file, database);
+      if (tableFileName(table.Name) !== name) {
+        throw new CorruptTableFileError(file, `holds table ${table.Name}, whose file is ${tableFileName(table.Name)}`);
+      }
+      tables.push(table);
     }
     return tables;
   }
@@ -426,7 +419,12 @@ export class FileTarget implements Target, TableVersions, SpaceLabelling {
     recordCall(this.#traffic, 'GetTable', jsonBytes({ DatabaseName: ref.database, Name: ref.table }), received, false);
   }
 
-  async #store(ref: TableRef, input: GlueTableInput, current: GlueTable | undefined, space?: string): Promise<{ version: string; storedBytes: number }> {
+  async #store(
+    ref: TableRef,
+    input: GlueTableInput,
+    current: GlueTable | undefined,
+    space?: string,
+  ): Promise<{ version: string; storedBytes: number; requestBytes: number }> {
     await this.#ensureDatabase(ref.database, space ?? ref.database);
     const now = this.#now().toISOString();
     const version = current ? String((Number.parseInt(current.VersionId ?? '0', 10) || 0) + 1) : '1';
@@ -441,12 +439,19 @@ export class FileTarget implements Target, TableVersions, SpaceLabelling {
     await atomicWriteFile(tablePath(this.#options.path, ref), `${JSON.stringify(table, null, 2)}\n`);
     // keepVersions counts the current version, like Glue's GetTableVersions.
     if (current) await pruneKeptVersions(this.#options.path, ref, (this.#options.keepVersions ?? 10) - 1);
-    const body = current
-      ? { DatabaseName: ref.database, TableInput: input, VersionId: current.VersionId }
-      : { DatabaseName: ref.database, TableInput: input };
-    recordCall(this.#traffic, current ? 'UpdateTable' : 'CreateTable', jsonBytes(body), 0, true);
+    // The request body and the stored table are the input plus a few members: the input is serialised once, for both.
+    const inputBytes = jsonBytes(input);
+    const requestBytes = jsonBytesWithMember(
+      current ? { DatabaseName: ref.database, VersionId: current.VersionId } : { DatabaseName: ref.database },
+      'TableInput',
+      inputBytes,
+    );
+    recordCall(this.#traffic, current ? 'UpdateTable' : 'CreateTable', requestBytes, 0, true);
     this.#remember(ref, table);
-    return { version, storedBytes: jsonBytes(table) };
+    const { DatabaseName, VersionId, CreateTime, UpdateTime } = table;
+    const added = { DatabaseName, VersionId, CreateTime, UpdateTime };
+    const storedBytes = Object.keys(added).some((key) => Object.hasOwn(input, key)) ? jsonBytes(table) : jsonBytesSpread(inputBytes, added);
+    return { version, storedBytes, requestBytes };
   }
 
   /** CreateDatabase before the first table goes in; concurrent writers share one attempt. */

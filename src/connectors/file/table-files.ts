@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TableRef } from '../../catalog/target.ts';
 import { shortHash } from '../../mapping/glue-limits.ts';
@@ -75,11 +75,17 @@ export async function readTableFile(
   return { table: parseTableFile(text, file, ref.database), bytes: Buffer.byteLength(text) };
 }
 
-/** A file's text, or undefined when there is no such file; any other error is thrown. */
+/**
+ * A file's text, or undefined when there is no such file; any other error is thrown. Synchronous, as the writes
+ * are (atomic-write-file.ts): a table file is small and local. A missing file (every table of a first run) is
+ * found by a stat that does not throw: an ENOENT error built for each would cost more than the read.
+ */
 export async function readTextIfExists(file: string): Promise<string | undefined> {
+  if (statSync(file, { throwIfNoEntry: false }) === undefined) return undefined;
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
+    // Removed between the stat and the read.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }

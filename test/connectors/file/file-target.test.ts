@@ -12,8 +12,10 @@ import {
   NotOwnedError,
 } from '../../../src/connectors/file/file-target-errors.ts';
 import { FileTarget } from '../../../src/connectors/file/file-target.ts';
+import { jsonBytes } from '../../../src/connectors/file/json-bytes.ts';
 import type { GlueTable } from '../../../src/mapping/glue-table.ts';
 import { loadMapping } from '../../../src/mapping/load-mapping.ts';
+import { toTableInput } from '../../../src/mapping/to-table-input.ts';
 import type { Mapping } from '../../../src/mapping/load-mapping.ts';
 import { makeAsset } from '../../support/make-asset.ts';
 
@@ -96,6 +98,8 @@ describe('FileTarget', () => {
     expect(traffic.writes).toBe(2);
     // A create sends exactly the full-write baseline.
     expect(traffic.byOperation['CreateTable']?.bytesSent).toBe(t.fullWriteBytes(asset, result.ref, H1));
+    // What Glue would hold: the table as stored, compact.
+    expect(result.storedBytes).toBe(jsonBytes(stored));
     expect(await readdir(join(root, 'ds_sales'))).toEqual(['_database.json', 'orders.json']);
   });
 
@@ -105,9 +109,14 @@ describe('FileTarget', () => {
     await t.write(request(t, asset));
     clock = new Date('2025-05-02T10:00:00.000Z');
     const second = await t.write(request(t, makeAsset({ description: 'Changed' }), { create: false, strategy: 'delta', facets: ['content'], hashes: H2 }));
+    const secondStored = await readTable('ds_sales', 'orders');
     const third = await t.write(request(t, asset, { create: false, hashes: H1 }));
     expect([second.version, third.version]).toEqual(['2', '3']);
     const stored = await readTable('ds_sales', 'orders');
+    expect(third.storedBytes).toBe(jsonBytes(stored));
+    // The two UpdateTable bodies: the table input and the version it replaced.
+    const body = (table: GlueTable, replaced: string) => ({ DatabaseName: 'ds_sales', TableInput: toTableInput(table), VersionId: replaced });
+    expect(t.traffic().byOperation['UpdateTable']?.bytesSent).toBe(jsonBytes(body(secondStored, '1')) + jsonBytes(body(stored, '2')));
     expect(stored).toMatchObject({ VersionId: '3', CreateTime: '2025-05-01T10:00:00.000Z', UpdateTime: '2025-05-02T10:00:00.000Z' });
     expect(t.traffic().byOperation['UpdateTable']?.requests).toBe(2);
     expect(t.traffic().byOperation['CreateDatabase']?.requests).toBe(1);
