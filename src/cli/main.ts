@@ -8,6 +8,7 @@ import { registerReportCommand } from './commands/report-command.ts';
 import { registerRollbackCommand } from './commands/rollback-command.ts';
 import { registerSyncCommands } from './commands/sync-command.ts';
 import { registerVerifyCommand } from './commands/verify-command.ts';
+import { ignoreClosedOutput } from './closed-output.ts';
 import { errorCodeOf, ExitCode, exitCodeFor } from './exit-codes.ts';
 import { boundHeapGrowth } from './heap-growth.ts';
 import { failureJson, jsonPrinted, printJson, resetJsonOutput } from './json-output.ts';
@@ -41,6 +42,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
 
 export async function main(argv: string[]): Promise<number> {
   boundHeapGrowth();
+  ignoreClosedOutput();
   let code: ExitCodeValue = ExitCode.ok;
   resetJsonOutput();
   const program = buildProgram((c) => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,18 @@ describe('file target versions', () => {
   it('refuses a definition without our marker', async () => {
     const t = target();
     await expect(t.restoreVersion(ref, { Name: 'orders', Parameters: {} })).rejects.toThrow(/refusing to update ds_sales\.orders: it carries no ownership marker/);
+  });
+
+  it('leaves the table as it was when its version cannot be kept, with no temp file beside it', async () => {
+    const t = target();
+    await writeTimes(t, 1);
+    const before = await readFile(join(root, 'ds_sales', 'orders.json'), 'utf8');
+    // A file where the version's folder goes: keeping version 1 fails, so version 2 must not replace it.
+    await mkdir(join(root, 'ds_sales', '.versions'), { recursive: true });
+    await writeFile(join(root, 'ds_sales', '.versions', 'orders'), 'in the way');
+    const asset = makeAsset({ technicalName: 'Orders', description: 'v2' });
+    await expect(t.write({ asset, ref, strategy: 'full', facets: ['schema', 'content', 'metadata'], hashes: hashes(2), create: false })).rejects.toThrow();
+    expect(await readFile(join(root, 'ds_sales', 'orders.json'), 'utf8')).toBe(before);
+    expect((await readdir(join(root, 'ds_sales'))).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
