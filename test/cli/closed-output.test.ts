@@ -4,8 +4,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exampleExport, repoRoot } from '../support/file-scenario.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'closed-output-'));
@@ -33,7 +33,7 @@ describe('a reader that goes away', () => {
       config,
       JSON.stringify({
         job: { name: 'nightly' },
-        source: { type: 'csn-files', path: path.join(repoRoot, 'examples/datasphere-export'), space: 'SALES' },
+        source: { type: 'csn-files', path: exampleExport, space: 'SALES' },
         target: { type: 'file', path: path.join(dir, 'catalog') },
         checkpoints: { dir: path.join(dir, 'checkpoints') },
         history: { file: path.join(dir, 'run-history.jsonl'), changeLog: path.join(dir, 'change-log.jsonl') },
